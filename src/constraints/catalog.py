@@ -1,0 +1,263 @@
+"""The catalog in memory: one typed numpy column per attribute, sorted by place.
+
+Rows are sorted by destination so that a search in one place works on a
+contiguous slice of every column (a view, no copy), and every text value that
+queries compare (place, type, room, amenities) is stored as small integer codes
+or boolean columns. Everything a query reuses is computed here, once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .availability import Availability, calendar_path_for, load_availability
+from .catalog_read import (
+    NO_MAXIMUM_NIGHTS, RowChecker, read_catalog_frame, split_amenities,
+)
+from .errors import CatalogError, RowIssue, UnknownValueError
+from .knowledge import Knowledge
+from .normalise import Vocabulary
+from .places import Places, derive_destinations
+
+DISPLAY_COLUMNS = ["id", "title", "description", "location", "neighbourhood", "property_type",
+                   "room_type", "currency"]
+
+
+@dataclass
+class Catalog:
+    """Typed columns of the valid rows, plus what was wrong with the others."""
+
+    source: str
+    frame: pd.DataFrame
+    places: Places
+    issues: list[RowIssue]
+    base_currency: str
+    ids: np.ndarray
+    row_of: dict[str, int]
+    loc: np.ndarray
+    loc_slices: list[slice]
+    lat: np.ndarray
+    lon: np.ndarray
+    type_ids: list[str]
+    ptype: np.ndarray
+    room_ids: list[str]
+    room: np.ndarray
+    accommodates: np.ndarray
+    bedrooms: np.ndarray
+    beds: np.ndarray
+    bathrooms: np.ndarray
+    price: np.ndarray
+    price_base: np.ndarray
+    rate: np.ndarray
+    min_nights: np.ndarray
+    max_nights: np.ndarray
+    amenity_ids: list[str]
+    amenity_index: dict[str, int]
+    amen: np.ndarray
+    rating: np.ndarray
+    reviews: np.ndarray
+    rated: np.ndarray
+    rating_score: np.ndarray
+    typical_price: np.ndarray  # per destination code: median nightly price in base currency
+    availability: Availability | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    @property
+    def skipped(self) -> list[RowIssue]:
+        return [issue for issue in self.issues if issue.skipped]
+
+    def row(self, property_id: str) -> int:
+        try:
+            return self.row_of[property_id]
+        except KeyError:
+            raise CatalogError(f"No property with id '{property_id}' in {self.source}") from None
+
+    def record(self, row: int) -> dict[str, Any]:
+        """Everything known about one property, for display."""
+        base = self.frame.iloc[row]
+        rating = self.rating[row]
+        return {
+            "id": base["id"],
+            "title": base["title"],
+            "description": base["description"],
+            "location": base["location"],
+            "neighbourhood": base["neighbourhood"],
+            "latitude": float(self.lat[row]),
+            "longitude": float(self.lon[row]),
+            "property_type": self.type_ids[self.ptype[row]],
+            "room_type": self.room_ids[self.room[row]],
+            "accommodates": int(self.accommodates[row]),
+            "bedrooms": int(self.bedrooms[row]),
+            "beds": int(self.beds[row]),
+            "bathrooms": float(self.bathrooms[row]),
+            "price_per_night": float(self.price[row]),
+            "currency": base["currency"],
+            "min_nights": int(self.min_nights[row]),
+            "max_nights": int(self.max_nights[row]) if self.max_nights[row] < NO_MAXIMUM_NIGHTS else None,
+            "amenities": [a for a, has in zip(self.amenity_ids, self.amen[:, row]) if has],
+            "rating": None if np.isnan(rating) else float(rating),
+            "review_count": int(self.reviews[row]),
+        }
+
+    def rows_in(self, location_code: int) -> slice:
+        return self.loc_slices[location_code]
+
+
+def load_catalog(path: Path | str, knowledge: Knowledge, calendar: Path | str | None | bool = True) -> Catalog:
+    """Read, validate and index a catalog CSV; `calendar=True` finds the one beside it."""
+    path = Path(path)
+    frame, read_issues = read_catalog_frame(path)
+    catalog = build_catalog(frame, knowledge, source=str(path), path=path, read_issues=read_issues)
+    calendar_file = calendar_path_for(path) if calendar is True else (Path(calendar) if calendar else None)
+    if calendar_file is not None and calendar_file.exists():
+        catalog.availability = load_availability(calendar_file, catalog, knowledge)
+    return catalog
+
+
+def build_catalog(frame: pd.DataFrame, knowledge: Knowledge, *, source: str = "<frame>",
+                  path: Path | None = None, read_issues: Iterable[RowIssue] = ()) -> Catalog:
+    """Validate a parsed catalog frame and index its valid rows."""
+    frame = frame.reset_index(drop=True)
+    check = RowChecker(frame)
+    ids = check.text("id", required=True)
+    check.reject((ids.duplicated() & (ids != "")).to_numpy(), lambda r: f"duplicate id '{ids.iloc[r]}'")
+    titles = check.text("title", required=True)
+    locations = _canonical_locations(check.text("location", required=True), knowledge)
+    lat = check.numeric("latitude", required=True, low=-90, high=90)
+    lon = check.numeric("longitude", required=True, low=-180, high=180)
+    type_vocabulary = Vocabulary("property_type", {t.id: t.synonyms for t in knowledge.property_types.values()},
+                                 {t.id: t.label for t in knowledge.property_types.values()})
+    room_vocabulary = Vocabulary("room_type", {r.id: r.synonyms for r in knowledge.room_types.values()},
+                                 {r.id: r.label for r in knowledge.room_types.values()})
+    types = check.vocabulary(check.text("property_type", required=True), type_vocabulary, "property_type")
+    rooms = check.vocabulary(check.text("room_type"), room_vocabulary, "room_type", default=next(iter(knowledge.room_types)))
+    accommodates = check.numeric("accommodates", required=True, low=1, high=100, integer=True)
+    bedrooms = check.numeric("bedrooms", required=False, default=0, low=0, high=100, integer=True)
+    beds = check.numeric("beds", required=False, default=0, low=0, high=200, integer=True)
+    bathrooms = check.numeric("bathrooms", required=False, default=0, low=0, high=100)
+    price = check.numeric("price_per_night", required=True, low=0.01, high=1_000_000)
+    rates = knowledge.settings["currency"]["rates"]
+    base = knowledge.settings["currency"]["base"]
+    currency = check.text("currency").str.upper().replace("", base)
+    check.reject(~currency.isin(rates.keys()).to_numpy(), lambda r: f"unknown currency '{currency.iloc[r]}'")
+    min_nights = check.numeric("min_nights", required=False, default=1, low=1, high=10_000, integer=True)
+    max_nights = check.numeric("max_nights", required=False, default=NO_MAXIMUM_NIGHTS, low=1, integer=True)
+    check.reject(max_nights < min_nights, lambda r: f"max_nights {max_nights[r]:g} is below min_nights {min_nights[r]:g}")
+    rating = check.numeric("rating", required=False, low=0, high=5)
+    reviews = check.numeric("review_count", required=False, default=0, low=0, integer=True)
+    amenity_ids, amen = split_amenities(check.text("amenities"), knowledge, check)
+
+    keep = ~check.bad
+    issues = check.issues(path, read_issues)
+    if not keep.any():
+        raise CatalogError(f"Catalog {source} has no valid properties: " + "; ".join(str(i) for i in issues[:3]))
+
+    clean = pd.DataFrame({
+        "id": ids[keep].to_numpy(),
+        "title": titles[keep].to_numpy(),
+        "description": check.text("description")[keep].to_numpy(),
+        "location": locations[keep].to_numpy(),
+        "neighbourhood": check.text("neighbourhood")[keep].to_numpy(),
+        "latitude": lat[keep],
+        "longitude": lon[keep],
+        "currency": currency[keep].to_numpy(),
+    })
+    nearby_km = float(knowledge.setting("relaxation", "nearby_km"))
+    places = Places.build([*knowledge.destinations.values(), *derive_destinations(clean, knowledge, nearby_km)])
+    loc = clean["location"].map(places.code_of).to_numpy(dtype=np.int32)
+    order = np.argsort(loc, kind="stable")
+    kept = np.flatnonzero(keep)[order]
+    clean = clean.iloc[order].reset_index(drop=True)
+    loc = loc[order]
+
+    type_ids = list(knowledge.property_types)
+    room_ids = list(knowledge.room_types)
+    rate = currency.map(rates).to_numpy(dtype=float)[kept]
+    rating_k, reviews_k = rating[kept], reviews[kept].astype(np.int32)
+    min_reviews = int(knowledge.setting("rating", "min_reviews"))
+    rated = (reviews_k >= min_reviews) & ~np.isnan(rating_k)
+    price_base = price[kept] * rate
+    boundaries = np.searchsorted(loc, np.arange(len(places.destinations) + 1))
+    ptype = _codes(types.to_numpy()[kept], type_ids)
+    room = _codes(rooms.to_numpy()[kept], room_ids)
+    clean["property_type"] = [type_ids[i] for i in ptype]
+    clean["room_type"] = [room_ids[i] for i in room]
+    ids_kept = clean["id"].to_numpy(dtype=object)
+    return Catalog(
+        source=source,
+        frame=clean,
+        places=places,
+        issues=issues,
+        base_currency=base,
+        ids=ids_kept,
+        row_of={pid: i for i, pid in enumerate(ids_kept)},
+        loc=loc,
+        loc_slices=[slice(int(boundaries[i]), int(boundaries[i + 1])) for i in range(len(places.destinations))],
+        lat=lat[kept],
+        lon=lon[kept],
+        type_ids=type_ids,
+        ptype=ptype.astype(np.int16),
+        room_ids=room_ids,
+        room=room.astype(np.int8),
+        accommodates=accommodates[kept].astype(np.int32),
+        bedrooms=bedrooms[kept].astype(np.int32),
+        beds=beds[kept].astype(np.int32),
+        bathrooms=bathrooms[kept].astype(np.float32),
+        price=price[kept],
+        price_base=price_base,
+        rate=rate,
+        min_nights=min_nights[kept].astype(np.int32),
+        max_nights=max_nights[kept].astype(np.int32),
+        amenity_ids=amenity_ids,
+        amenity_index={a: i for i, a in enumerate(amenity_ids)},
+        amen=np.ascontiguousarray(amen[:, kept]),
+        rating=rating_k,
+        reviews=reviews_k,
+        rated=rated,
+        rating_score=_shrunk_rating(rating_k, reviews_k, rated, float(knowledge.setting("rating", "prior_reviews"))),
+        typical_price=_typical_price(price_base, boundaries),
+    )
+
+
+def _canonical_locations(raw: pd.Series, knowledge: Knowledge) -> pd.Series:
+    """Known places by their canonical name; unknown ones kept as catalog-only places."""
+    vocabulary = Vocabulary("location", {d.name: d.aliases for d in knowledge.destinations.values()},
+                            {d.name: d.name for d in knowledge.destinations.values()})
+    mapping = {}
+    for value in raw.unique():
+        try:
+            mapping[value] = vocabulary.resolve(value).value if value else value
+        except UnknownValueError:
+            mapping[value] = value
+    return raw.map(mapping)
+
+
+def _codes(values: np.ndarray, vocabulary: list[str]) -> np.ndarray:
+    index = {v: i for i, v in enumerate(vocabulary)}
+    return np.fromiter((index.get(v, 0) for v in values), dtype=np.int32, count=len(values))
+
+
+def _shrunk_rating(rating: np.ndarray, reviews: np.ndarray, rated: np.ndarray, prior: float) -> np.ndarray:
+    """Bayesian average: a 5.0 from two reviews should not beat a 4.9 from 300."""
+    mean = float(np.nanmean(rating[rated])) if rated.any() else 4.5
+    known = np.where(rated, rating, mean)
+    weight = np.where(rated, reviews, 0).astype(float)
+    return (weight * known + prior * mean) / (weight + prior)
+
+
+def _typical_price(price_base: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
+    typical = np.full(len(boundaries) - 1, np.nan)
+    for code in range(len(boundaries) - 1):
+        part = price_base[boundaries[code]:boundaries[code + 1]]
+        if len(part):
+            typical[code] = float(np.median(part))
+    overall = float(np.median(price_base))
+    return np.where(np.isnan(typical), overall, typical)

@@ -1,0 +1,201 @@
+"""Reading a catalog CSV into clean, typed columns, reporting every bad row.
+
+A bad row never stops the load: it is reported with its line and reason, and
+skipped. A file that cannot be used at all (missing, unreadable, no rows, no
+required columns) raises CatalogError with one clear sentence.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+import warnings
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from .errors import CatalogError, RowIssue, UnknownValueError
+from .knowledge import Knowledge
+from .normalise import Vocabulary
+
+CONTRACT_COLUMNS = [
+    "id", "title", "description", "location", "neighbourhood", "latitude", "longitude",
+    "property_type", "room_type", "accommodates", "bedrooms", "beds", "bathrooms",
+    "price_per_night", "currency", "min_nights", "amenities", "rating", "review_count",
+]
+REQUIRED_COLUMNS = ["id", "title", "location", "latitude", "longitude", "property_type",
+                    "accommodates", "price_per_night"]
+TEXT_COLUMNS = ["id", "title", "description", "location", "neighbourhood", "property_type",
+                "room_type", "currency", "amenities"]
+NO_MAXIMUM_NIGHTS = 100_000
+_BAD_LINE = re.compile(r"Skipping line (\d+): (.*)")
+
+
+def read_catalog_frame(path: Path | str) -> tuple[pd.DataFrame, list[RowIssue]]:
+    """Parse the CSV; rows with too many fields are reported and skipped."""
+    path = Path(path)
+    if not path.exists():
+        raise CatalogError(f"Catalog not found: {path}")
+    if path.is_dir():
+        raise CatalogError(f"Catalog path is a directory, not a CSV file: {path}")
+    issues: list[RowIssue] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = pd.read_csv(
+                path,
+                dtype={c: str for c in TEXT_COLUMNS},
+                keep_default_na=False,
+                na_values={c: [""] for c in CONTRACT_COLUMNS if c not in TEXT_COLUMNS},
+                on_bad_lines="warn",
+                comment=None,
+                low_memory=False,
+            )
+    except pd.errors.EmptyDataError:
+        raise CatalogError(f"Catalog {path} is empty: it needs a header and at least one property") from None
+    except (UnicodeDecodeError, pd.errors.ParserError, OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise CatalogError(f"Catalog {path} cannot be read as CSV: {str(exc).splitlines()[0]}") from None
+    for warning in caught:
+        for line, reason in _BAD_LINE.findall(str(warning.message)):
+            issues.append(RowIssue(int(line), f"malformed row: {reason}"))
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise CatalogError(
+            f"Catalog {path} lacks the column(s) {', '.join(missing)}; expected the columns "
+            f"{', '.join(CONTRACT_COLUMNS)}"
+        )
+    if frame.empty:
+        raise CatalogError(f"Catalog {path} has a header but no properties")
+    return frame, issues
+
+
+def record_lines(path: Path | str) -> list[int]:
+    """The line each record pandas kept starts on (multi-line fields count right).
+
+    Only called when there is something to report, so the cost of a second
+    pass over the file is paid on the error path alone.
+    """
+    path = Path(path)
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:  # type: ignore[operator]
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        lines: list[int] = []
+        start = reader.line_num + 1
+        for row in reader:
+            if row and len(row) <= len(header):
+                lines.append(start)
+            start = reader.line_num + 1
+    return lines
+
+
+class RowChecker:
+    """Collects per-row problems found by vectorised checks over whole columns."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.bad = np.zeros(len(frame), dtype=bool)
+        self.problems: list[tuple[int, str, bool]] = []  # (record index, message, skipped)
+
+    def reject(self, mask: np.ndarray | pd.Series, message: Callable[[int], str]) -> None:
+        rows = np.flatnonzero(np.asarray(mask) & ~self.bad)
+        for row in rows:
+            self.problems.append((int(row), message(int(row)), True))
+        self.bad[rows] = True
+
+    def warn(self, row: int, message: str) -> None:
+        self.problems.append((row, message, False))
+
+    def numeric(self, column: str, *, required: bool, default: float | None = None,
+                low: float | None = None, high: float | None = None, integer: bool = False) -> np.ndarray:
+        if column not in self.frame.columns:
+            if required:
+                raise CatalogError(f"missing column {column}")
+            return np.full(len(self.frame), np.nan if default is None else default, dtype=float)
+        raw = self.frame[column]
+        values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+        present = raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
+        self.reject(present & np.isnan(values), lambda r: f"{column} {raw.iloc[r]!r} is not a number")
+        if required:
+            self.reject(~present, lambda r: f"{column} is empty")
+        elif default is not None:
+            values = np.where(np.isnan(values), default, values)
+        finite = ~np.isnan(values)
+        if low is not None:
+            self.reject(finite & (values < low), lambda r: f"{column} {values[r]:g} is below {low:g}")
+        if high is not None:
+            self.reject(finite & (values > high), lambda r: f"{column} {values[r]:g} is above {high:g}")
+        if integer:
+            self.reject(finite & (np.floor(values) != values), lambda r: f"{column} {values[r]:g} is not a whole number")
+        return values
+
+    def text(self, column: str, *, required: bool = False) -> pd.Series:
+        if column not in self.frame.columns:
+            return pd.Series([""] * len(self.frame), index=self.frame.index, dtype=object)
+        values = self.frame[column].fillna("").astype(str).str.strip()
+        if required:
+            self.reject((values == "").to_numpy(), lambda r: f"{column} is empty")
+        return values
+
+    def vocabulary(self, values: pd.Series, vocabulary: Vocabulary, column: str,
+                   default: str | None = None) -> pd.Series:
+        """Map each distinct value once through the normaliser, reporting the unknown."""
+        mapping: dict[str, str | None] = {}
+        notes: dict[str, str] = {}
+        for raw in values.unique():
+            if raw == "" and default is not None:
+                mapping[raw] = default
+                continue
+            try:
+                found = vocabulary.resolve(raw)
+                mapping[raw] = found.value
+                if found.corrected:
+                    notes[raw] = f"{column} '{raw}' read as '{found.value}'"
+            except UnknownValueError as exc:
+                mapping[raw] = None
+                notes[raw] = str(exc)
+        mapped = values.map(mapping)
+        self.reject(mapped.isna().to_numpy(), lambda r: notes[values.iloc[r]])
+        for raw, note in notes.items():
+            if mapping[raw] is not None:
+                first = int(np.flatnonzero((values == raw).to_numpy())[0])
+                self.warn(first, note)
+        return mapped.fillna("")
+
+    def issues(self, path: Path | None, offset_issues: Iterable[RowIssue]) -> list[RowIssue]:
+        reported = list(offset_issues)
+        if not self.problems:
+            return sorted(reported, key=lambda i: i.line)
+        lines = record_lines(path) if path is not None else []
+        for row, message, skipped in self.problems:
+            line = lines[row] if row < len(lines) else row + 2
+            reported.append(RowIssue(line, message, skipped))
+        return sorted(reported, key=lambda i: i.line)
+
+
+def split_amenities(values: pd.Series, known: Knowledge, checker: RowChecker) -> tuple[list[str], np.ndarray]:
+    """Amenity ids as a boolean matrix (amenity x row); unknown ids are reported, rows kept."""
+    ids = list(known.amenities)
+    index = {a: i for i, a in enumerate(ids)}
+    matrix = np.zeros((len(ids), len(values)), dtype=bool)
+    cache: dict[str, tuple[list[int], list[str]]] = {}
+    row_positions: list[int] = []
+    amenity_positions: list[int] = []
+    for row, text in enumerate(values.to_numpy()):
+        parsed = cache.get(text)
+        if parsed is None:
+            tokens = [t.strip() for t in text.split(";") if t.strip()] if text else []
+            parsed = ([index[t] for t in tokens if t in index], [t for t in tokens if t not in index])
+            cache[text] = parsed
+        codes, unknown = parsed
+        if codes:
+            row_positions.extend([row] * len(codes))
+            amenity_positions.extend(codes)
+        if unknown:
+            checker.warn(row, f"unknown amenity id(s) {', '.join(unknown)} ignored")
+    if row_positions:
+        matrix[np.array(amenity_positions), np.array(row_positions)] = True
+    return ids, matrix
+

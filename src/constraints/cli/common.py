@@ -1,0 +1,186 @@
+"""Options and helpers shared by the subcommands."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ..engine import Engine
+from ..errors import InvalidValueError
+from ..knowledge import load_knowledge
+from ..normalise import Normaliser, Resolved
+from ..query import Query, StayDates, build_query
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line instead of usage + error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def fail(message: str, status: int) -> int:
+    print(f"stays: {message}", file=sys.stderr)
+    return status
+
+
+def note(message: str) -> None:
+    print(f"stays: note: {message}", file=sys.stderr)
+
+
+def emit_json(document: Any) -> None:
+    json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--catalog", type=Path, default=None, help="catalog CSV (default: the shipped one)")
+    parser.add_argument("--knowledge", type=Path, default=None, help="knowledge directory (default: knowledge/)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+
+
+def load_engine(args: argparse.Namespace) -> Engine:
+    return Engine.load(args.knowledge, args.catalog)
+
+
+def positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
+    if value != value or value <= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, not {text!r}")
+    return value
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {text!r}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, not {text!r}")
+    return value
+
+
+def rating(text: str) -> float:
+    value = positive_number(text)
+    if value > 5:
+        raise argparse.ArgumentTypeError(f"ratings go from 0 to 5, not {text!r}")
+    return value
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}") from None
+
+
+def query_options(parser: argparse.ArgumentParser) -> None:
+    """The query flags shared by `search` and `why-not`."""
+    parser.add_argument("--location", help="destination, e.g. Lisbon or NYC")
+    parser.add_argument("--neighbourhood", help="neighbourhood to be near, e.g. Alfama")
+    parser.add_argument("--max-price", type=positive_number, help="budget per night (or per stay, see --budget-scope)")
+    parser.add_argument("--min-price", type=positive_number)
+    parser.add_argument("--budget-scope", choices=["night", "stay"], default="night")
+    parser.add_argument("--guests", type=positive_int)
+    parser.add_argument("--bedrooms", type=positive_int)
+    parser.add_argument("--amenity", action="append", default=[], help="must-have amenity (repeatable)")
+    parser.add_argument("--nice-to-have", action="append", default=[], help="preferred amenity (repeatable)")
+    parser.add_argument("--type", action="append", default=[], dest="types", help="property type (repeatable)")
+    parser.add_argument("--room-type")
+    parser.add_argument("--nights", type=positive_int)
+    parser.add_argument("--check-in", type=iso_date)
+    parser.add_argument("--check-out", type=iso_date)
+    parser.add_argument("--min-rating", type=rating)
+    parser.add_argument("--context", action="append", default=[], metavar="KEY=VALUE",
+                        help="traveller context for the rules, e.g. pets=true purpose=work")
+    parser.add_argument("--must", action="append", default=[], metavar="ATTRIBUTE",
+                        help="what matters most: never relax it first (e.g. amenities:pool, location)")
+    parser.add_argument("--flexible", action="append", default=[], metavar="ATTRIBUTE",
+                        help="what may be relaxed first (e.g. price_per_night)")
+    parser.add_argument("--min-results", type=positive_int, default=1,
+                        help="offer repairs until at least this many places match")
+
+
+def _resolve(found: Resolved) -> str:
+    if found.corrected:
+        note(f"'{found.text}' read as '{found.label}'")
+    return found.value
+
+
+def query_from_args(args: argparse.Namespace, engine: Engine) -> Query:
+    """Normalise the text flags exactly as the chat does, then build the query."""
+    normaliser: Normaliser = engine.normaliser
+    location = _resolve(normaliser.location(args.location)) if args.location else None
+    neighbourhood = None
+    if args.neighbourhood:
+        found = normaliser.neighbourhood(args.neighbourhood, location)
+        _resolve(found)
+        location = location or found.parent
+        neighbourhood = (found.parent, found.value)
+    dates = None
+    if args.check_in or args.check_out:
+        if not (args.check_in and args.check_out):
+            raise InvalidValueError("--check-in and --check-out go together")
+        if args.check_out <= args.check_in:
+            raise InvalidValueError("--check-out must be after --check-in")
+        dates = StayDates(args.check_in, args.check_out)
+    defaults = engine.knowledge.settings["priorities"]
+    priorities = {**{a: int(defaults["must"]) for a in args.must}, **{a: int(defaults["flexible"]) for a in args.flexible}}
+    return build_query(
+        location=location,
+        neighbourhood=neighbourhood,
+        max_price=args.max_price,
+        min_price=args.min_price,
+        budget_scope=args.budget_scope,
+        guests=args.guests,
+        bedrooms=args.bedrooms,
+        amenities=[_resolve(normaliser.amenity(a)) for a in args.amenity],
+        nice_to_have=[_resolve(normaliser.amenity(a)) for a in args.nice_to_have],
+        property_types=[_resolve(normaliser.property_type(t)) for t in args.types],
+        room_type=_resolve(normaliser.room_type(args.room_type)) if args.room_type else None,
+        nights=args.nights,
+        dates=dates,
+        min_rating=args.min_rating,
+        context=_context(args.context, engine),
+        priorities=priorities,
+        min_results=args.min_results,
+    )
+    return query
+
+
+def _context(pairs: list[str], engine: Engine) -> dict[str, Any]:
+    known = engine.knowledge.context
+    context: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or key not in known:
+            raise InvalidValueError(f"--context takes KEY=VALUE with KEY one of {', '.join(sorted(known))}; got {pair!r}")
+        kind = known[key].type
+        if kind == "bool":
+            context[key] = raw.strip().lower() in ("1", "true", "yes", "y")
+        elif kind == "count":
+            try:
+                context[key] = int(raw)
+            except ValueError:
+                raise InvalidValueError(f"--context {key} needs a whole number, not {raw!r}") from None
+        else:
+            if raw not in known[key].choices:
+                raise InvalidValueError(f"--context {key} is one of {', '.join(known[key].choices)}, not {raw!r}")
+            context[key] = raw
+    return context

@@ -1,0 +1,109 @@
+"""`stays search` and `stays why-not`."""
+from __future__ import annotations
+
+import argparse
+import textwrap
+
+from ..engine import Engine, WhyNot
+from ..results import Result, SearchResult
+from .common import common_options, emit_json, load_engine, non_negative_int, positive_int, query_from_args, query_options
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    search = subparsers.add_parser("search", help="find places for a set of constraints")
+    query_options(search)
+    search.add_argument("--limit", type=positive_int, default=10)
+    search.add_argument("--offset", type=non_negative_int, default=0)
+    common_options(search)
+    search.set_defaults(handler=run_search)
+
+    why = subparsers.add_parser("why-not", help="why a property is not recommended for a query")
+    why.add_argument("id")
+    query_options(why)
+    why.add_argument("--limit", type=positive_int, default=3, help="how many results the traveller saw")
+    common_options(why)
+    why.set_defaults(handler=run_why_not)
+
+
+def run_search(args: argparse.Namespace) -> int:
+    engine = load_engine(args)
+    result = engine.search(query_from_args(args, engine), limit=args.limit, offset=args.offset)
+    if args.json:
+        emit_json(result.to_json())
+    else:
+        print(render_search(result, engine))
+    return 0
+
+
+def run_why_not(args: argparse.Namespace) -> int:
+    engine = load_engine(args)
+    answer = engine.why_not(args.id, query_from_args(args, engine), limit=args.limit)
+    if args.json:
+        emit_json(answer.to_json())
+    else:
+        print(render_why_not(answer))
+    return 0
+
+
+def _row(rank: int, r: Result, engine: Engine) -> list[str]:
+    price = engine.wording.money(r.price_per_night, r.currency)
+    if r.total_price is not None:
+        price += f" ({engine.wording.money(r.total_price, r.currency)} total)"
+    rating = f"{r.rating:.2f} ({r.review_count})" if r.rating is not None else f"new ({r.review_count})"
+    where = r.location + (f", {r.neighbourhood}" if r.neighbourhood else "")
+    return [str(rank), r.id, r.title, where, price, rating, f"{r.score:.2f}"]
+
+
+def table(header: list[str], rows: list[list[str]], widths: dict[int, int] | None = None) -> str:
+    widths = widths or {}
+    cells = [[c if len(c) <= widths.get(i, 999) else c[: widths[i] - 1] + "…" for i, c in enumerate(row)]
+             for row in [header, *rows]]
+    sizes = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(sizes[i]) for i, c in enumerate(row)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * s for s in sizes))
+    return "\n".join(lines)
+
+
+def render_search(result: SearchResult, engine: Engine) -> str:
+    out = []
+    if result.results:
+        out.append(f"{result.total_matches} place{'s' if result.total_matches != 1 else ''} match.")
+        out.append("")
+        header = ["#", "id", "title", "where", "per night", "rating", "score"]
+        ranked = list(enumerate(result.results, start=result.offset + 1))
+        out.append(table(header, [_row(k, r, engine) for k, r in ranked], {2: 44, 3: 30}))
+        out.append("")
+        out.append("Why:")
+        for k, r in ranked:
+            out.append(f"  {k}. {r.title}")
+            out.extend(textwrap.indent("\n".join(f"- {line}" for line in r.explanation), "     ").splitlines())
+        out.append("")
+    else:
+        out.append("Nothing matches." if not result.total_matches else
+                   f"Only {result.total_matches} place(s) match.")
+    if result.conflict_text:
+        out.append(result.conflict_text)
+    if result.relaxations:
+        out.append("")
+        out.append("Ways to get results:")
+        for k, r in enumerate(result.relaxations, start=1):
+            out.append(f"  {k}. {r.description}")
+    if result.alternatives:
+        out.append("")
+        out.append("Closest places:")
+        for a, shown in zip(result.alternatives, result.alternative_results):
+            price = engine.wording.money(shown.price_per_night, shown.currency)
+            out.append(f"  {a.id}  {shown.title} ({shown.location}, {price}) — similarity {a.similarity:.2f}; "
+                       f"misses: {'; '.join(a.misses)}")
+    return "\n".join(out).rstrip()
+
+
+def render_why_not(answer: WhyNot) -> str:
+    out = [f"{answer.id}: {answer.title}"]
+    if answer.failed:
+        out.append("Not recommended because it is:")
+        out.extend(f"  - {reason}" for _, reason in answer.failed)
+    elif answer.rank is not None:
+        out.append(f"It matches every requirement and ranks #{answer.rank} of {answer.total_matches}.")
+    out.extend(answer.fixes)
+    return "\n".join(out)

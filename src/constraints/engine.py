@@ -1,0 +1,232 @@
+"""The engine's front door: search, explain a miss, show a property.
+
+Both the `stays` CLI and the chat's action server hold one Engine for the life
+of the process; everything expensive (catalog columns, places, similarity
+tables, vocabularies) is built in the constructor, so a query only computes
+masks over numpy columns.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .catalog import Catalog, load_catalog
+from .errors import InvalidValueError, UnknownValueError
+from .explain import Wording
+from .knowledge import Knowledge, load_knowledge
+from .masks import QueryEvaluator, Similarity
+from .normalise import Normaliser
+from .query import Constraint, Query
+from .rank import Ranking, rank
+from .relax import Relaxer, diagnose
+from .results import Result, SearchResult
+from .rules import expand
+from .similar import likeness_to
+
+DEFAULT_CATALOG = "catalog.csv"
+
+
+@dataclass
+class WhyNot:
+    """Why one property is not (or not yet) among the recommendations."""
+
+    id: str
+    title: str
+    matches: bool
+    failed: list[tuple[Constraint, str]]
+    rank: int | None
+    total_matches: int
+    fixes: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "matches": self.matches,
+            "failed": [{**c.to_json(), "reason": reason} for c, reason in self.failed],
+            "rank": self.rank, "total_matches": self.total_matches, "fixes": self.fixes,
+        }
+
+
+class Engine:
+    """Filters, ranks, explains and repairs queries over one catalog."""
+
+    def __init__(self, knowledge: Knowledge, catalog: Catalog) -> None:
+        self.knowledge = knowledge.with_destinations(catalog.places.destinations)
+        self.catalog = catalog
+        self.normaliser = Normaliser(self.knowledge, catalog.places)
+        self.similarity = Similarity(catalog, self.knowledge)
+        self.wording = Wording(catalog, self.knowledge)
+
+    @classmethod
+    def load(cls, knowledge_dir: Path | str | None = None, catalog_path: Path | str | None = None) -> "Engine":
+        knowledge = load_knowledge(knowledge_dir)
+        path = Path(catalog_path) if catalog_path else knowledge.directory / DEFAULT_CATALOG
+        return cls(knowledge, load_catalog(path, knowledge))
+
+    # --- queries ----------------------------------------------------------------------
+
+    def prepare(self, query: Query) -> Query:
+        """The query with its rule-derived constraints, every value checked."""
+        expanded = expand(query, self.knowledge.rules)
+        for c in expanded.constraints:
+            self._check_value(c)
+        return expanded
+
+    def _check_value(self, c: Constraint) -> None:
+        if c.attribute == "location" and c.value not in self.catalog.places.code_of:
+            raise UnknownValueError("location", str(c.value), self.normaliser.locations.suggestions(str(c.value)))
+        if c.attribute == "amenities" and c.value not in self.catalog.amenity_index:
+            raise UnknownValueError("amenity", str(c.value), self.normaliser.amenities.suggestions(str(c.value)))
+        if c.attribute == "property_type":
+            for t in c.value:
+                if t not in self.knowledge.property_types:
+                    raise UnknownValueError("property_type", t, self.normaliser.property_types.suggestions(t))
+        if c.attribute == "neighbourhood" and self.catalog.places.neighbourhood(c.value[0], c.value[1]) is None:
+            raise UnknownValueError("neighbourhood", str(c.value[1]), self.normaliser.neighbourhoods.suggestions(str(c.value[1])))
+        if c.attribute in ("price_per_night", "total_price", "min_price", "rating", "accommodates",
+                           "bedrooms", "beds", "bathrooms", "nights") and (
+                not isinstance(c.value, (int, float)) or c.value < 0 or c.value != c.value):
+            raise InvalidValueError(f"{c.attribute.replace('_', ' ')} must be a non-negative number, not {c.value!r}")
+
+    def search(self, query: Query, limit: int = 3, offset: int = 0) -> SearchResult:
+        """Ranked matches; with fewer than `query.min_results`, the ways to get more."""
+        if limit < 0 or offset < 0:
+            raise InvalidValueError("limit and offset must not be negative")
+        query = self.prepare(query)
+        evaluator = QueryEvaluator(self.catalog, self.knowledge, query)
+        scope = evaluator.scope()
+        ok = ~evaluator.excluded(scope)
+        for c in query.hard:
+            ok &= evaluator.mask(c, scope)
+        rows = np.flatnonzero(ok) + scope.start
+        ranking = self._rank(evaluator, rows, offset + limit)
+        shown = ranking.top[offset:offset + limit]
+        result = SearchResult(
+            query=query,
+            total_matches=len(rows),
+            results=[self._result(evaluator, int(ranking.rows[k]), float(ranking.scores[k])) for k in shown],
+            offset=offset,
+        )
+        if len(rows) < query.min_results and self.catalog.size:
+            self._repair(evaluator, result)
+        return result
+
+    def _rank(self, evaluator: QueryEvaluator, rows: np.ndarray, top: int) -> Ranking:
+        likeness = None
+        if evaluator.query.reference_id is not None:
+            reference = self.catalog.row(evaluator.query.reference_id)
+            likeness = likeness_to(self.catalog, self.similarity, reference, rows)
+        return rank(evaluator, rows, top, likeness)
+
+    def _repair(self, evaluator: QueryEvaluator, result: SearchResult) -> None:
+        need = evaluator.query.min_results
+        relaxer = Relaxer(evaluator, self.similarity, self.wording)
+        diagnosis = diagnose(evaluator)
+        relaxations = relaxer.drops(diagnosis, need) + relaxer.replacements(diagnosis, need)
+        relaxations.sort(key=lambda r: (r.cost, -r.matches, r.description))
+        result.relaxations = relaxations
+        result.conflict = relaxer.conflict(diagnosis, need)
+        result.conflict_text = self.conflict_sentence(result.conflict, need)
+        limit = int(self.knowledge.setting("relaxation", "alternatives"))
+        result.alternatives = relaxer.near_misses(diagnosis, limit)
+        result.alternative_results = [
+            self._result(evaluator, a.row, a.similarity, explain=False) for a in result.alternatives
+        ]
+
+    def conflict_sentence(self, conflict: list[Constraint], need: int = 1) -> str:
+        if not conflict:
+            return ""
+        phrases = [self.wording.constraint(c) for c in conflict]
+        joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+        together = " together" if len(phrases) > 1 else ""
+        if need > 1:
+            return f"Fewer than {need} places match {joined}{together}."
+        return f"Nothing matches {joined}{together}."
+
+    # --- one property ---------------------------------------------------------------
+
+    def _result(self, evaluator: QueryEvaluator, row: int, score: float, explain: bool = True) -> Result:
+        record = self.catalog.record(row)
+        total = None
+        nights = evaluator.nights
+        if nights:
+            total = float(evaluator.stay_total(np.array([row]))[0])
+        return Result(
+            id=record["id"], title=record["title"], location=record["location"],
+            neighbourhood=record["neighbourhood"], property_type=record["property_type"],
+            price_per_night=record["price_per_night"], currency=record["currency"],
+            rating=record["rating"], review_count=record["review_count"],
+            accommodates=record["accommodates"], bedrooms=record["bedrooms"], score=score,
+            explanation=self.explain(evaluator, row, total) if explain else [],
+            total_price=total, nights=nights,
+        )
+
+    def explain(self, evaluator: QueryEvaluator, row: int, total: float | None) -> list[str]:
+        """Why this property: each requirement it meets, nice-to-haves, reviews, distance."""
+        lines = []
+        one = np.array([row])
+        dated = evaluator.dates is not None
+        for c in evaluator.query.hard:
+            if c.attribute == "nights" and dated:
+                continue  # "Free 4–11 Mar" already says the stay works
+            lines.append(self.wording.met(c, row, total) + self.wording.because(c))
+        for c in evaluator.query.soft:
+            if c.attribute == "neighbourhood":
+                km = float(evaluator.neighbourhood_km(c.value, one)[0])
+                lines.append(f"{km:.1f} km from {c.value[1]}")
+            elif evaluator.mask(c, one)[0]:
+                lines.append(f"{self.wording.met(c, row, total)} (nice to have){self.wording.because(c)}")
+        if evaluator.query.find("rating") is None and self.catalog.rated[row]:
+            lines.append(f"Rated {self.catalog.rating[row]:.2f} from {self.catalog.reviews[row]} reviews")
+        if total is not None and evaluator.query.find("total_price") is None:
+            record_currency = self.catalog.frame.at[row, "currency"]
+            lines.append(f"{self.wording.money(total, record_currency)} for {evaluator.nights} nights")
+        return lines
+
+    def show(self, property_id: str) -> dict[str, Any]:
+        return self.catalog.record(self.catalog.row(property_id))
+
+    def why_not(self, property_id: str, query: Query, limit: int = 3) -> WhyNot:
+        """Which constraints a property fails, or where it ranks if it fails none."""
+        row = self.catalog.row(property_id)
+        query = self.prepare(query)
+        evaluator = QueryEvaluator(self.catalog, self.knowledge, query)
+        one = np.array([row])
+        total = float(evaluator.stay_total(one)[0]) if evaluator.nights else None
+        failed = []
+        for c in query.hard:
+            if not evaluator.mask(c, one)[0]:
+                distance = None
+                if c.attribute == "location":
+                    places = self.catalog.places
+                    distance = float(places.distance_km[places.code_of[c.value], self.catalog.loc[row]])
+                elif c.attribute == "neighbourhood":
+                    distance = float(evaluator.neighbourhood_km(c.value, one)[0])
+                failed.append((c, self.wording.missed(c, row, total, distance) + self.wording.because(c)))
+        excluded = bool(evaluator.excluded(one)[0])
+        search = self.search(query, limit=limit)
+        position = None
+        fixes = []
+        if not failed and not excluded:
+            scope = evaluator.scope()
+            ok = ~evaluator.excluded(scope)
+            for c in query.hard:
+                ok &= evaluator.mask(c, scope)
+            rows = np.flatnonzero(ok) + scope.start
+            position = self._rank(evaluator, rows, 0).position_of(row)
+            if position is not None and position > limit:
+                fixes.append(f"It matches but ranks #{position} of {len(rows)}; ask for more results to see it.")
+        elif failed:
+            relaxed = replace(query, constraints=tuple(c for c in query.constraints if c not in {f for f, _ in failed}),
+                              waived=query.waived | {f.waiver for f, _ in failed})
+            count = self.search(relaxed, limit=0).total_matches
+            names = " and ".join(self.wording.constraint(c) for c, _ in failed)
+            fixes.append(f"Without {names} it would be one of {count} places.")
+        if excluded:
+            fixes.append("You turned this place down earlier in the conversation.")
+        return WhyNot(
+            id=property_id, title=str(self.catalog.frame.at[row, "title"]), matches=not failed and not excluded,
+            failed=failed, rank=position, total_matches=search.total_matches, fixes=fixes,
+        )

@@ -1,0 +1,194 @@
+"""Sentences about constraints and properties, shared by every explanation.
+
+The same wording is used when a result says why it was picked, when a
+near miss says what it lacks, when a relaxation says what it changes and when
+`why-not` answers support staff, so the traveller meets one vocabulary.
+"""
+from __future__ import annotations
+
+from .catalog import Catalog
+from .knowledge import Knowledge
+from .query import Constraint, StayDates
+
+
+class Wording:
+    """Turns constraints and catalog rows into short English phrases."""
+
+    def __init__(self, catalog: Catalog, knowledge: Knowledge) -> None:
+        self.catalog = catalog
+        self.knowledge = knowledge
+        self.symbols = knowledge.setting("currency", "symbols")
+        self.base = knowledge.setting("currency", "base")
+
+    # --- values -----------------------------------------------------------------------
+
+    def money(self, amount: float, currency: str | None = None) -> str:
+        symbol = self.symbols.get(currency or self.base, f"{currency} ")
+        return f"{symbol}{amount:,.0f}"
+
+    def amenity(self, amenity_id: str) -> str:
+        found = self.knowledge.amenities.get(amenity_id)
+        return found.label.lower() if found else amenity_id.replace("_", " ")
+
+    def types(self, types: tuple[str, ...]) -> str:
+        labels = [self.knowledge.property_types[t].label.lower() if t in self.knowledge.property_types else t
+                  for t in types]
+        return " or ".join(labels)
+
+    @staticmethod
+    def dates(dates: StayDates) -> str:
+        a, b = dates.check_in, dates.check_out
+        if a.year == b.year and a.month == b.month:
+            return f"{a.day}–{b.day} {b:%b %Y}"
+        return f"{a.day} {a:%b} – {b.day} {b:%b %Y}"
+
+    def value(self, c: Constraint) -> str:
+        """The constraint's value as a traveller would say it."""
+        v = c.value
+        if c.attribute in ("price_per_night", "min_price"):
+            return f"{self.money(v)} a night"
+        if c.attribute == "total_price":
+            return f"{self.money(v)} for the stay"
+        if c.attribute == "accommodates":
+            return f"{v} guests"
+        if c.attribute in ("bedrooms", "beds", "bathrooms"):
+            return f"{v:g} {c.attribute if v != 1 else c.attribute[:-1]}"
+        if c.attribute == "amenities":
+            return self.amenity(v)
+        if c.attribute == "property_type":
+            return self.types(v)
+        if c.attribute == "room_type":
+            return self.knowledge.room_types[v].label.lower() if v in self.knowledge.room_types else str(v)
+        if c.attribute == "nights":
+            return f"{v} night{'s' if v != 1 else ''}"
+        if c.attribute == "dates":
+            return self.dates(v)
+        if c.attribute == "rating":
+            return f"{v:g}+"
+        if c.attribute == "neighbourhood":
+            return f"{v[1]}" + (f" (within {v[2]:g} km)" if c.op == "within_km" else "")
+        return str(v)
+
+    def amenity_phrase(self, amenity_id: str) -> str:
+        """'the pool', but 'pets allowed': policies take no article."""
+        found = self.knowledge.amenities.get(amenity_id)
+        if found is not None and "policies" in found.groups:
+            return self.amenity(amenity_id)
+        return f"the {self.amenity(amenity_id)}"
+
+    def constraint(self, c: Constraint) -> str:
+        """A noun phrase: 'the pool', 'a budget of €150 a night', 'Lisbon'."""
+        if c.attribute == "amenities":
+            return self.amenity_phrase(c.value)
+        v = self.value(c)
+        phrases = {
+            "location": v,
+            "neighbourhood": f"being near {v}",
+            "price_per_night": f"a budget of {v}",
+            "min_price": f"a minimum of {v}",
+            "total_price": f"a budget of {v}",
+            "accommodates": f"room for {v}",
+            "bedrooms": f"at least {v}",
+            "beds": f"at least {v}",
+            "bathrooms": f"at least {v}",
+            "property_type": f"a {v}",
+            "room_type": f"an {v}" if v[:1] in "aeiou" else f"a {v}",
+            "nights": f"a stay of {v}",
+            "dates": f"the dates {v}",
+            "rating": f"a rating of {v}",
+        }
+        return phrases.get(c.attribute, v)
+
+    # --- a constraint against one property ------------------------------------------
+
+    def met(self, c: Constraint, row: int, stay_total: float | None) -> str:
+        """Why a property satisfies `c`, in its own numbers."""
+        cat = self.catalog
+        record_currency = cat.frame.at[row, "currency"]
+        if c.attribute == "location":
+            nb = cat.frame.at[row, "neighbourhood"]
+            return f"In {c.value}" + (f", {nb}" if nb else "")
+        if c.attribute == "price_per_night":
+            price = cat.price[row]
+            under = c.value - cat.price_base[row]
+            return f"{self.money(price, record_currency)} a night, {self.money(under)} under your {self.money(c.value)} budget"
+        if c.attribute == "min_price":
+            return f"{self.money(cat.price[row], record_currency)} a night, above your {self.money(c.value)} minimum"
+        if c.attribute == "total_price":
+            return f"{self.money(stay_total or 0, record_currency)} for the whole stay, within your {self.money(c.value)} budget for the stay"
+        if c.attribute == "accommodates":
+            return f"Sleeps {cat.accommodates[row]} (you are {c.value})"
+        if c.attribute in ("bedrooms", "beds", "bathrooms"):
+            have = getattr(cat, c.attribute)[row]
+            return f"{have:g} {c.attribute}" + (f" (at least {c.value:g} needed)" if have != c.value else "")
+        if c.attribute == "amenities":
+            return f"Has {self.amenity(c.value)}"
+        if c.attribute == "property_type":
+            return f"A {cat.type_ids[cat.ptype[row]]}"
+        if c.attribute == "room_type":
+            return f"{self.knowledge.room_types[c.value].label}"
+        if c.attribute == "nights":
+            return f"Takes stays of {c.value} nights (minimum {cat.min_nights[row]})"
+        if c.attribute == "dates":
+            return f"Free {self.dates(c.value)}"
+        if c.attribute == "rating":
+            return f"Rated {cat.rating[row]:.2f} from {cat.reviews[row]} reviews"
+        if c.attribute == "neighbourhood":
+            return f"Near {c.value[1]}"
+        return self.constraint(c)
+
+    def missed(self, c: Constraint, row: int, stay_total: float | None, distance_km: float | None) -> str:
+        """What a property lacks against `c`, in its own numbers."""
+        cat = self.catalog
+        record_currency = cat.frame.at[row, "currency"]
+        if c.attribute == "location":
+            where = cat.frame.at[row, "location"]
+            return f"in {where}" + (f", {distance_km:.0f} km from {c.value}" if distance_km is not None else "")
+        if c.attribute == "price_per_night":
+            return f"{self.money(cat.price[row], record_currency)} a night, over your {self.money(c.value)}"
+        if c.attribute == "min_price":
+            return f"{self.money(cat.price[row], record_currency)} a night, under your {self.money(c.value)} minimum"
+        if c.attribute == "total_price":
+            return f"{self.money(stay_total or 0, record_currency)} for the stay, over your {self.money(c.value)}"
+        if c.attribute == "accommodates":
+            return f"sleeps {cat.accommodates[row]}, not {c.value}"
+        if c.attribute in ("bedrooms", "beds", "bathrooms"):
+            return f"{getattr(cat, c.attribute)[row]:g} {c.attribute}, not {c.value:g}"
+        if c.attribute == "amenities":
+            substitute = self._substitute(c.value, row)
+            return f"no {self.amenity(c.value)}" + (f" (has {substitute})" if substitute else "")
+        if c.attribute == "property_type":
+            return f"a {cat.type_ids[cat.ptype[row]]}, not a {self.types(c.value)}"
+        if c.attribute == "room_type":
+            return f"{cat.room_ids[cat.room[row]].replace('_', ' ')}, not {self.value(c)}"
+        if c.attribute == "nights":
+            low, high = cat.min_nights[row], cat.max_nights[row]
+            return f"minimum stay {low} nights" if low > c.value else f"maximum stay {high} nights"
+        if c.attribute == "dates":
+            return f"booked on some nights of {self.dates(c.value)}"
+        if c.attribute == "rating":
+            if not cat.rated[row]:
+                return f"not rated yet ({cat.reviews[row]} reviews)"
+            return f"rated {cat.rating[row]:.2f}, under {c.value:g}"
+        if c.attribute == "neighbourhood":
+            return f"{distance_km:.1f} km from {c.value[1]}" if distance_km is not None else f"not near {c.value[1]}"
+        return f"does not meet {self.constraint(c)}"
+
+    def _substitute(self, amenity: str, row: int) -> str | None:
+        cat = self.catalog
+        options = sorted(self.knowledge.amenity_similarity.get(amenity, {}).items(), key=lambda kv: -kv[1])
+        for other, _ in options:
+            if cat.amen[cat.amenity_index[other], row]:
+                return self.amenity(other)
+        return None
+
+    def dropped(self, c: Constraint) -> str:
+        """What 'Without ...' names when a relaxation removes `c`."""
+        if c.attribute == "location":
+            return f"limiting the search to {c.value}"
+        return self.constraint(c)
+
+    def because(self, c: Constraint) -> str:
+        """The rule's reason for a derived constraint, ready to append."""
+        return f" — {c.reason}" if c.derived and c.reason else ""
+

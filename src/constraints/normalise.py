@@ -1,0 +1,190 @@
+"""Turning what people type into the knowledge base's canonical values.
+
+"Lisbn", "lisboa", "LISBON" and "Lisbon, Portugal" must all become Lisbon;
+"wi-fi" must become wifi. Exact matches on folded names and aliases come
+first; a close typo is corrected and flagged so the chat can say "Lisbon, I
+assume"; anything else raises UnknownValueError carrying "did you mean"
+suggestions. Free text can also be scanned for every known name it mentions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from rapidfuzz import fuzz, process
+
+from .errors import UnknownValueError
+from .knowledge import Knowledge
+from .places import Places
+from .text import fold
+
+# Words that look like typos of known names but are ordinary English.
+_STOPWORDS = frozenset(
+    "a an and any are as at be but by can could do for from get have i in is it me my near "
+    "need no not of on or our place places please some something somewhere stay than that "
+    "the their there this to under us want we with would you".split()
+)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A canonical value and how it was reached from the text."""
+
+    kind: str
+    text: str
+    value: str
+    label: str
+    corrected: bool = False
+    parent: str | None = None  # a neighbourhood's destination
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A known name found inside a longer message."""
+
+    value: str
+    start: int  # token positions in the folded message
+    end: int
+    matched: str
+    corrected: bool
+
+
+class Vocabulary:
+    """The names and aliases of one kind of thing, folded, mapped to canonical ids."""
+
+    def __init__(self, kind: str, names: Mapping[str, Iterable[str]], labels: Mapping[str, str]) -> None:
+        self.kind = kind
+        self.labels = dict(labels)
+        self.index: dict[str, str] = {}
+        for canonical, aliases in names.items():
+            for alias in (canonical, *aliases):
+                key = fold(alias)
+                if key:
+                    self.index.setdefault(key, canonical)
+        self._keys = list(self.index)
+        self.max_words = max((len(k.split()) for k in self._keys), default=1)
+
+    def __contains__(self, canonical: str) -> bool:
+        return canonical in self.labels
+
+    def resolve(self, text: str) -> Resolved:
+        """Exact, else a confident typo correction, else UnknownValueError."""
+        key = fold(text)
+        if key in self.index:
+            value = self.index[key]
+            return Resolved(self.kind, text, value, self.labels[value])
+        corrected = self._correct(key)
+        if corrected is not None:
+            return Resolved(self.kind, text, corrected, self.labels[corrected], corrected=True)
+        raise UnknownValueError(self.kind, text, self.suggestions(text))
+
+    def _correct(self, key: str) -> str | None:
+        if len(key) < 4:
+            return None
+        top = process.extract(key, self._keys, scorer=fuzz.ratio, limit=5, score_cutoff=80)
+        if not top:
+            return None
+        best_value = self.index[top[0][0]]
+        rivals = [score for name, score, _ in top[1:] if self.index[name] != best_value]
+        if rivals and top[0][1] - rivals[0] < 4:
+            return None  # two different things are equally close: ask instead
+        return best_value
+
+    def suggestions(self, text: str, limit: int = 3) -> list[str]:
+        key = fold(text)
+        if not key:
+            return []
+        found: list[str] = []
+        for name, _, _ in process.extract(key, self._keys, scorer=fuzz.WRatio, limit=20, score_cutoff=60):
+            label = self.labels[self.index[name]]
+            if label not in found:
+                found.append(label)
+            if len(found) == limit:
+                break
+        return found
+
+    def find_in(self, text: str, fuzzy: bool = False) -> list[Mention]:
+        """Every known name in a message, longest first, without overlaps."""
+        tokens = fold(text).split()
+        taken = [False] * len(tokens)
+        mentions: list[Mention] = []
+        for size in range(min(self.max_words, len(tokens)), 0, -1):
+            for start in range(len(tokens) - size + 1):
+                if any(taken[start:start + size]):
+                    continue
+                phrase = " ".join(tokens[start:start + size])
+                value = self.index.get(phrase)
+                corrected = False
+                if value is None and fuzzy and size == 1 and len(phrase) >= 5 and phrase not in _STOPWORDS:
+                    hit = process.extractOne(phrase, self._keys, scorer=fuzz.ratio, score_cutoff=86)
+                    if hit is not None:
+                        value, corrected = self.index[hit[0]], True
+                if value is None:
+                    continue
+                taken[start:start + size] = [True] * size
+                mentions.append(Mention(value, start, start + size, phrase, corrected))
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+
+class Normaliser:
+    """Vocabularies for every kind of value a traveller can name."""
+
+    def __init__(self, knowledge: Knowledge, places: Places) -> None:
+        self.locations = Vocabulary(
+            "location",
+            {d.name: d.aliases for d in places.destinations},
+            {d.name: d.name for d in places.destinations},
+        )
+        self.amenities = Vocabulary(
+            "amenity",
+            {a.id: (a.label, *a.synonyms, a.id.replace("_", " ")) for a in knowledge.amenities.values()},
+            {a.id: a.label for a in knowledge.amenities.values()},
+        )
+        self.property_types = Vocabulary(
+            "property_type",
+            {t.id: (t.label, *t.synonyms, t.id.replace("_", " ")) for t in knowledge.property_types.values()},
+            {t.id: t.label for t in knowledge.property_types.values()},
+        )
+        self.room_types = Vocabulary(
+            "room_type",
+            {r.id: (r.label, *r.synonyms, r.id.replace("_", " ")) for r in knowledge.room_types.values()},
+            {r.id: r.label for r in knowledge.room_types.values()},
+        )
+        self._neighbourhoods_of = {
+            d.name: Vocabulary(
+                "neighbourhood",
+                {nb.name: nb.aliases for nb in d.neighbourhoods},
+                {nb.name: nb.name for nb in d.neighbourhoods},
+            )
+            for d in places.destinations
+        }
+        owners: dict[str, str] = {}
+        for d in places.destinations:
+            for nb in d.neighbourhoods:
+                owners.setdefault(nb.name, d.name)
+        self._neighbourhood_owner = owners
+        self.neighbourhoods = Vocabulary(
+            "neighbourhood",
+            {nb.name: nb.aliases for d in places.destinations for nb in d.neighbourhoods},
+            {name: name for name in owners},
+        )
+
+    def location(self, text: str) -> Resolved:
+        return self.locations.resolve(text)
+
+    def amenity(self, text: str) -> Resolved:
+        return self.amenities.resolve(text)
+
+    def property_type(self, text: str) -> Resolved:
+        return self.property_types.resolve(text)
+
+    def room_type(self, text: str) -> Resolved:
+        return self.room_types.resolve(text)
+
+    def neighbourhood(self, text: str, destination: str | None = None) -> Resolved:
+        """A neighbourhood, looked up within `destination` when it is known."""
+        vocabulary = self._neighbourhoods_of.get(destination or "", self.neighbourhoods)
+        found = vocabulary.resolve(text)
+        parent = destination or self._neighbourhood_owner.get(found.value)
+        return Resolved(found.kind, found.text, found.value, found.label, found.corrected, parent)

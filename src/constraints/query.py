@@ -1,0 +1,256 @@
+"""What a traveller asks for: constraints with a strength, a source and a priority.
+
+A `Query` is plain data: the chat, the CLI and the tests build one, the engine
+expands it with rules and evaluates it. Constraints are frozen and hashable so
+the engine can cache the mask of each one and compare relaxations as sets.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Iterable, Mapping
+
+HARD = "hard"
+SOFT = "soft"
+
+# attribute -> the operators it supports. Everything that filters goes through here.
+ATTRIBUTE_OPS: dict[str, frozenset[str]] = {
+    "location": frozenset({"eq"}),
+    "neighbourhood": frozenset({"near", "within_km"}),
+    "price_per_night": frozenset({"<="}),
+    "min_price": frozenset({">="}),
+    "total_price": frozenset({"<="}),
+    "accommodates": frozenset({">="}),
+    "bedrooms": frozenset({">="}),
+    "beds": frozenset({">="}),
+    "bathrooms": frozenset({">="}),
+    "amenities": frozenset({"contains"}),
+    "property_type": frozenset({"in"}),
+    "room_type": frozenset({"eq"}),
+    "nights": frozenset({"fits"}),
+    "dates": frozenset({"available"}),
+    "rating": frozenset({">="}),
+}
+NUMERIC_ATTRIBUTES = frozenset(
+    {"price_per_night", "min_price", "total_price", "accommodates", "bedrooms", "beds",
+     "bathrooms", "rating"}
+)
+
+
+@dataclass(frozen=True)
+class StayDates:
+    """Check-in and check-out; nights are the difference."""
+
+    check_in: date
+    check_out: date
+
+    @property
+    def nights(self) -> int:
+        return (self.check_out - self.check_in).days
+
+    def shifted(self, days: int) -> "StayDates":
+        from datetime import timedelta
+
+        delta = timedelta(days=days)
+        return StayDates(self.check_in + delta, self.check_out + delta)
+
+    def __str__(self) -> str:
+        return f"{self.check_in.isoformat()} to {self.check_out.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One condition on a property.
+
+    `value` is hashable: a string, a number, a tuple (property types, a
+    neighbourhood with a radius) or StayDates. `source` is "user" or
+    "rule:<id>"; `reason` is the rule's sentence, so explanations can say why
+    a constraint the traveller never typed is there.
+    """
+
+    attribute: str
+    op: str
+    value: Any
+    strength: str = HARD
+    weight: float = 1.0
+    source: str = "user"
+    reason: str = ""
+    priority: int | None = None
+
+    def __post_init__(self) -> None:
+        ops = ATTRIBUTE_OPS.get(self.attribute)
+        if ops is None:
+            raise ValueError(f"unknown attribute '{self.attribute}'")
+        if self.op not in ops:
+            raise ValueError(f"attribute '{self.attribute}' has no operator '{self.op}'")
+        if self.strength not in (HARD, SOFT):
+            raise ValueError(f"strength must be hard or soft, not '{self.strength}'")
+
+    @property
+    def key(self) -> tuple[str, str, Any]:
+        """Identity for deduplication and caching: what, not who asked for it."""
+        return (self.attribute, self.op, self.value)
+
+    @property
+    def waiver(self) -> str:
+        """What a query's `waived` set holds to keep rules from re-adding this."""
+        return f"{self.attribute}|{self.op}|{json_value(self.value)}"
+
+    @property
+    def is_hard(self) -> bool:
+        return self.strength == HARD
+
+    @property
+    def derived(self) -> bool:
+        return self.source.startswith("rule:")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attribute": self.attribute,
+            "op": self.op,
+            "value": json_value(self.value),
+            "strength": self.strength,
+            "source": self.source,
+        }
+
+
+def json_value(value: Any) -> Any:
+    """Constraint values as JSON: dates as ISO strings, tuples as lists."""
+    if isinstance(value, StayDates):
+        return {"check_in": value.check_in.isoformat(), "check_out": value.check_out.isoformat()}
+    if isinstance(value, tuple):
+        return [json_value(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class Query:
+    """Constraints plus the traveller's context (guests, pets, purpose...).
+
+    `context` feeds the rules; `priorities` maps an attribute (or
+    "amenities:<id>") to how much the traveller said it matters; `reference_id`
+    makes ranking prefer places like a shown one; `exclude_ids` hides places
+    already rejected; `waived` holds the `waiver` of constraints the traveller
+    chose to relax, so rules do not add them back.
+    """
+
+    constraints: tuple[Constraint, ...] = ()
+    context: Mapping[str, Any] = field(default_factory=dict)
+    priorities: Mapping[str, int] = field(default_factory=dict)
+    exclude_ids: frozenset[str] = frozenset()
+    reference_id: str | None = None
+    waived: frozenset[str] = frozenset()
+    min_results: int = 1
+    budget_scope: str = "night"
+
+    @property
+    def hard(self) -> list[Constraint]:
+        return [c for c in self.constraints if c.is_hard]
+
+    @property
+    def soft(self) -> list[Constraint]:
+        return [c for c in self.constraints if not c.is_hard]
+
+    def find(self, attribute: str, op: str | None = None) -> Constraint | None:
+        for constraint in self.constraints:
+            if constraint.attribute == attribute and (op is None or constraint.op == op):
+                return constraint
+        return None
+
+    def without(self, *removed: Constraint) -> "Query":
+        keys = {c for c in removed}
+        return replace(self, constraints=tuple(c for c in self.constraints if c not in keys))
+
+    def with_constraints(self, *added: Constraint) -> "Query":
+        existing = {c.key for c in self.constraints}
+        fresh = tuple(c for c in added if c.key not in existing)
+        return replace(self, constraints=self.constraints + fresh)
+
+    def replacing(self, old: Constraint, new: Constraint) -> "Query":
+        return replace(
+            self, constraints=tuple(new if c == old else c for c in self.constraints)
+        )
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [c.to_json() for c in self.constraints]
+
+
+def build_query(
+    *,
+    location: str | None = None,
+    neighbourhood: tuple[str, str] | None = None,
+    max_price: float | None = None,
+    min_price: float | None = None,
+    budget_scope: str = "night",
+    guests: int | None = None,
+    bedrooms: int | None = None,
+    amenities: Iterable[str] = (),
+    nice_to_have: Iterable[str] = (),
+    property_types: Iterable[str] = (),
+    room_type: str | None = None,
+    nights: int | None = None,
+    dates: StayDates | None = None,
+    min_rating: float | None = None,
+    context: Mapping[str, Any] | None = None,
+    priorities: Mapping[str, int] | None = None,
+    exclude_ids: Iterable[str] = (),
+    reference_id: str | None = None,
+    waived: Iterable[str] = (),
+    min_results: int = 1,
+) -> Query:
+    """Build a query from already-normalised values, the way both front ends do.
+
+    A budget with scope "stay" becomes a cap on the total price when the
+    length of the stay is known, and stays per night otherwise. A
+    neighbourhood, given as (destination, name), is a preference to be near.
+    """
+    cs: list[Constraint] = []
+    if location:
+        cs.append(Constraint("location", "eq", location))
+    if neighbourhood:
+        cs.append(Constraint("neighbourhood", "near", tuple(neighbourhood), strength=SOFT))
+    stay_nights = dates.nights if dates else nights
+    if max_price is not None:
+        if budget_scope == "stay" and stay_nights:
+            cs.append(Constraint("total_price", "<=", float(max_price)))
+        else:
+            cs.append(Constraint("price_per_night", "<=", float(max_price)))
+    if min_price is not None:
+        cs.append(Constraint("min_price", ">=", float(min_price)))
+    if guests is not None:
+        cs.append(Constraint("accommodates", ">=", int(guests)))
+    if bedrooms is not None:
+        cs.append(Constraint("bedrooms", ">=", int(bedrooms)))
+    for amenity in dict.fromkeys(amenities):
+        cs.append(Constraint("amenities", "contains", amenity))
+    for amenity in dict.fromkeys(nice_to_have):
+        if amenity not in amenities:
+            cs.append(Constraint("amenities", "contains", amenity, strength=SOFT))
+    types = tuple(dict.fromkeys(property_types))
+    if types:
+        cs.append(Constraint("property_type", "in", types))
+    if room_type:
+        cs.append(Constraint("room_type", "eq", room_type))
+    if dates is not None:
+        cs.append(Constraint("dates", "available", dates))
+    if stay_nights:
+        cs.append(Constraint("nights", "fits", int(stay_nights)))
+    if min_rating is not None:
+        cs.append(Constraint("rating", ">=", float(min_rating)))
+    full_context = dict(context or {})
+    if guests is not None:
+        full_context.setdefault("guests", int(guests))
+    if stay_nights:
+        full_context.setdefault("nights", int(stay_nights))
+    return Query(
+        constraints=tuple(cs),
+        context=full_context,
+        priorities=dict(priorities or {}),
+        exclude_ids=frozenset(exclude_ids),
+        reference_id=reference_id,
+        waived=frozenset(waived),
+        min_results=max(1, int(min_results)),
+        budget_scope=budget_scope,
+    )

@@ -1,0 +1,18 @@
+"""Text folding shared by the knowledge loader, the normaliser and the importer.
+
+Every comparison of free text against the knowledge base goes through `fold`, so
+"Zürich", "zurich" and "ZURICH!" are the same key everywhere.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and collapse punctuation to single spaces."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", without_marks.lower()).strip()
