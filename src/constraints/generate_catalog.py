@@ -66,6 +66,7 @@ class _Tables:
     nbh_price: np.ndarray
     types: list[str]
     type_label: np.ndarray
+    room_like: np.ndarray           # bool: the type is itself a room ("Hotel room")
     acc_range: np.ndarray           # types x 2
     bed_range: np.ndarray           # types x 2
     type_price: np.ndarray
@@ -77,15 +78,17 @@ class _Tables:
     amenity_label: np.ndarray
     prevalence: np.ndarray
     price_effect: np.ndarray
-    describable: np.ndarray         # bool: worth naming in a description
+    describable: np.ndarray         # bool: distinctive enough to name in a description
     view_like: np.ndarray           # bool: reads as an adjective ("Sea view villa")
     correlated: list[tuple[int, int, float]]   # (earlier, later, lift) in file order
     long_stay: int | None           # column of the amenity implied by a 28+ night minimum
 
 
-def _read(directory: Path, name: str) -> Any:
+def read_yaml(directory: Path, name: str) -> Any:
+    """One knowledge file, parsed with libyaml when it is there (ten times faster)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with (directory / name).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=loader)  # noqa: S506 - a SafeLoader
 
 
 def _cumulative(rows: Sequence[dict[str, float]], columns: list[str], default: str | None) -> np.ndarray:
@@ -98,9 +101,7 @@ def _cumulative(rows: Sequence[dict[str, float]], columns: list[str], default: s
     totals = matrix.sum(axis=1, keepdims=True)
     if np.any(totals == 0):
         raise ValueError("every type_mix and room_mix needs a positive weight")
-    cum = np.cumsum(matrix / totals, axis=1)
-    cum[:, -1] = 1.0
-    return cum
+    return np.cumsum(matrix / totals, axis=1)
 
 
 def _bias(rows: Sequence[dict[str, float]], amenities: list[str]) -> np.ndarray:
@@ -113,10 +114,10 @@ def _bias(rows: Sequence[dict[str, float]], amenities: list[str]) -> np.ndarray:
 
 
 def load_tables(knowledge_dir: Path) -> _Tables:
-    """Read the four knowledge files the generator needs into flat arrays."""
-    locations = _read(knowledge_dir, "locations.yml")["destinations"]
-    amenity_file = _read(knowledge_dir, "amenities.yml")
-    type_file = _read(knowledge_dir, "property_types.yml")
+    """Read the three knowledge files the generator needs into flat arrays."""
+    locations = read_yaml(knowledge_dir, "locations.yml")["destinations"]
+    amenity_file = read_yaml(knowledge_dir, "amenities.yml")
+    type_file = read_yaml(knowledge_dir, "property_types.yml")
 
     amenity_rows = amenity_file["amenities"]
     amenities = [a["id"] for a in amenity_rows]
@@ -150,6 +151,7 @@ def load_tables(knowledge_dir: Path) -> _Tables:
         nbh_price=np.array([float(n.get("price_level", 1.0)) for n in neighbourhoods]),
         types=types,
         type_label=np.array([t["label"] for t in type_file["property_types"]], dtype=object),
+        room_like=np.array([t["label"].lower().endswith("room") for t in type_file["property_types"]]),
         acc_range=np.array([g.get("accommodates", [2, 4]) for g in type_gen], dtype=int),
         bed_range=np.array([g.get("bedrooms", [1, 2]) for g in type_gen], dtype=int),
         type_price=np.array([float(g.get("price_factor", 1.0)) for g in type_gen]),
@@ -162,7 +164,8 @@ def load_tables(knowledge_dir: Path) -> _Tables:
         amenity_label=np.array([a["label"] for a in amenity_rows], dtype=object),
         prevalence=np.array([float(a.get("prevalence", 0.1)) for a in amenity_rows]),
         price_effect=np.array([float(a.get("price_effect", 0.0)) for a in amenity_rows]),
-        describable=np.array([not g & {"essentials", "safety"} for g in groups]),
+        describable=np.array([not g & {"essentials", "safety", "policies"} and float(a.get("prevalence", 0.1)) < 0.5
+                              for g, a in zip(groups, amenity_rows)]),
         view_like=np.array(["views" in g for g in groups]),
         correlated=correlated,
         long_stay=amenity_index.get("long_term_stays_allowed"),
@@ -181,7 +184,8 @@ def _quotas(shares: np.ndarray, size: int) -> np.ndarray:
 
 def _pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Categorical draw per row, each row with its own cumulative distribution."""
-    return np.minimum((cumulative < u[:, None]).sum(axis=1), cumulative.shape[1] - 1)
+    scaled = u * cumulative[:, -1]
+    return np.minimum((cumulative < scaled[:, None]).sum(axis=1), cumulative.shape[1] - 1)
 
 
 def _draw_amenities(t: _Tables, dest: np.ndarray, ptype: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -225,6 +229,16 @@ def _join_ids(present: np.ndarray, ids: list[str]) -> np.ndarray:
     return np.array([s[:-1] for s in out], dtype=object)
 
 
+def _in_sentence(labels: Sequence[str]) -> np.ndarray:
+    """Labels as they read mid-sentence: "Hot tub" -> "hot tub", but "BBQ grill" and "TV" stay."""
+    return np.array([" ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in label.split(" "))
+                     for label in labels], dtype=object)
+
+
+def _with_article(words: Sequence[str]) -> np.ndarray:
+    return np.array([("an " if w[:1].lower() in "aeiou" else "a ") + w for w in words], dtype=object)
+
+
 def _numbers(values: np.ndarray) -> np.ndarray:
     """Integers as strings through a lookup table (cheaper than str() per row)."""
     values = np.asarray(values, dtype=int)
@@ -241,7 +255,7 @@ def _sizes(t: _Tables, ptype: np.ndarray, room: np.ndarray, rng: np.random.Gener
     """Bedrooms, guests, beds and bathrooms that agree with each other and the type."""
     n = len(ptype)
     lo, hi = t.bed_range[ptype, 0], t.bed_range[ptype, 1]
-    bedrooms = lo + np.floor((hi - lo + 1) * rng.random(n) ** 1.6).astype(int)
+    bedrooms = lo + np.floor((hi - lo + 1) * rng.random(n) ** 1.8).astype(int)
     bedrooms = np.minimum(bedrooms, hi)
     spread = rng.choice([-1, 0, 0, 0, 1, 2], size=n)
     guests = np.clip(2 * np.maximum(bedrooms, 1) + spread, t.acc_range[ptype, 0], t.acc_range[ptype, 1])
@@ -297,7 +311,7 @@ def _reviews(quality: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray,
 def _titles(t: _Tables, ptype: np.ndarray, room: np.ndarray, bedrooms: np.ndarray, guests: np.ndarray,
             nbh: np.ndarray, dest: np.ndarray, present: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     n = len(ptype)
-    lower = np.array([s.lower() for s in t.type_label], dtype=object)[ptype]
+    lower = _in_sentence(t.type_label)[ptype]
     adjective = ADJECTIVES[rng.integers(0, len(ADJECTIVES), n)]
     adjective = np.where((guests >= 6) & (rng.random(n) < 0.3), "Family", adjective)
     size = np.where((bedrooms >= 1) & (room == 0) & (rng.random(n) < 0.5),
@@ -309,18 +323,17 @@ def _titles(t: _Tables, ptype: np.ndarray, room: np.ndarray, bedrooms: np.ndarra
     has_highlight = (effect.max(axis=1, initial=0.0) > 0) & (rng.random(n) < 0.75)
     view_first = has_highlight & t.view_like[best]
     with_clause = has_highlight & ~t.view_like[best]
-    feature = np.array([s.lower() for s in t.amenity_label], dtype=object)[best]
+    feature = _in_sentence(t.amenity_label)[best]
 
     where = t.nbh_name[nbh]
     style = rng.random(n)
     place = np.where(style < 0.6, " in " + where, np.where(style < 0.8, " near " + where, ", " + where))
     place = np.where(rng.random(n) < 0.1, place + ", " + np.array(t.destinations, dtype=object)[dest], place)
 
-    head = np.where(view_first, t.amenity_label[best] + " " + size + lower,
-                    adjective + " " + size + lower)
-    tail = np.where(with_clause, " with " + feature, "")
-    entire = np.where(style < 0.8, head + tail + place, head + place + tail)
-    private = "Private room in " + np.where(view_first, feature + " ", "") + lower + place
+    head = np.where(view_first, t.amenity_label[best] + " " + size + lower, adjective + " " + size + lower)
+    entire = head + np.where(with_clause, " with " + feature, "") + place
+    in_a = np.where(view_first, feature, _in_sentence(ADJECTIVES)[rng.integers(0, len(ADJECTIVES), n)]) + " " + lower
+    private = np.where(t.room_like[ptype], entire, "Private room in " + in_a + place)
     shared = "Shared room in " + lower + place
     return np.where(room == 0, entire, np.where(room == 1, private, shared))
 
@@ -329,9 +342,9 @@ def _descriptions(t: _Tables, ptype: np.ndarray, room: np.ndarray, bedrooms: np.
                   beds: np.ndarray, bathrooms: np.ndarray, nbh: np.ndarray, dest: np.ndarray,
                   present: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     n = len(ptype)
-    room_label = np.array(["", "Private room in a ", "Shared room in a "], dtype=object)[np.minimum(room, 2)]
-    kind = np.where(room == 0, t.type_label[ptype],
-                    room_label + np.array([s.lower() for s in t.type_label], dtype=object)[ptype])
+    room_label = np.array(["", "Private room in ", "Shared room in "], dtype=object)[np.minimum(room, 2)]
+    kind = np.where((room == 0) | t.room_like[ptype], t.type_label[ptype],
+                    room_label + _with_article(_in_sentence(t.type_label))[ptype])
     where = t.nbh_name[nbh] + ", " + np.array(t.destinations, dtype=object)[dest]
     rooms = np.where(bedrooms == 0, "Studio", _plural(bedrooms, "bedroom"))
     baths = np.array([f"{b:g}" for b in np.unique(bathrooms)], dtype=object)[np.searchsorted(np.unique(bathrooms), bathrooms)]
@@ -345,11 +358,12 @@ def _descriptions(t: _Tables, ptype: np.ndarray, room: np.ndarray, bedrooms: np.
     top = np.argpartition(-score, 2, axis=1)[:, :3]
     top = np.take_along_axis(top, np.argsort(-np.take_along_axis(score, top, axis=1), axis=1), axis=1)
     shown = np.take_along_axis(score, top, axis=1) >= 0
-    labels = np.array([s.lower() for s in t.amenity_label[columns]], dtype=object)[top]
+    labels = _in_sentence(t.amenity_label[columns])[top]
     one, two, three = labels[:, 0], labels[:, 1], labels[:, 2]
     listed = np.where(shown[:, 2], one + ", " + two + " and " + three,
                       np.where(shown[:, 1], one + " and " + two, one))
-    return np.where(shown[:, 0], text + " Guests love the " + listed + ".", text)
+    opener = np.array([" Guests love the ", " Highlights: "], dtype=object)[rng.integers(0, 2, n)]
+    return np.where(shown[:, 0], text + opener + listed + ".", text)
 
 
 def generate_catalog(knowledge_dir: Path, size: int, seed: int) -> pd.DataFrame:

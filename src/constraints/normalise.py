@@ -182,9 +182,12 @@ class Normaliser:
     def room_type(self, text: str) -> Resolved:
         return self.room_types.resolve(text)
 
+    def neighbourhoods_in(self, destination: str | None) -> Vocabulary:
+        """The neighbourhoods of one destination, or of every destination."""
+        return self._neighbourhoods_of.get(destination or "", self.neighbourhoods)
+
     def neighbourhood(self, text: str, destination: str | None = None) -> Resolved:
         """A neighbourhood, looked up within `destination` when it is known."""
-        vocabulary = self._neighbourhoods_of.get(destination or "", self.neighbourhoods)
-        found = vocabulary.resolve(text)
+        found = self.neighbourhoods_in(destination).resolve(text)
         parent = destination or self._neighbourhood_owner.get(found.value)
         return Resolved(found.kind, found.text, found.value, found.label, found.corrected, parent)

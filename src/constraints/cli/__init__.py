@@ -12,10 +12,10 @@ import sys
 from typing import Callable, Sequence
 
 from ..errors import CatalogError, InvalidValueError, KnowledgeError, UnknownValueError
-from . import check, search, show
+from . import check, import_airbnb, search, show
 from .common import OneLineParser, fail
 
-COMMANDS = (search, show, check)
+COMMANDS = (search, show, check, import_airbnb)
 
 
 def build_parser() -> argparse.ArgumentParser:

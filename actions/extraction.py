@@ -1,0 +1,400 @@
+"""Reading one traveller message into candidate slot values.
+
+Travellers give several values at once, in any order, and change their mind
+("actually Porto", "no pool needed", "make it 6 people"). This module reads a
+message once: DIET's entity spans first, then the knowledge base's own names
+found in the text (so a destination added to knowledge/ is understood even
+before NLU retraining picks it up), then the rule-based parsers for numbers,
+money and dates. It produces raw candidates; `validation.py` normalises and
+questions them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, Mapping
+
+import numpy as np
+
+from constraints import Engine
+from constraints.errors import UnknownValueError
+from constraints.text import fold
+
+from . import parsing
+
+_BARE_NUMBER = re.compile(r"^\s*(?:about|around|roughly|maybe|max|up to)?\s*[€$£]?\s*(\d{1,7}(?:[.,]\d+)?)\s*[€$£]?\s*(?:please|pls)?\s*[.!]?\s*$", re.I)
+_SOFTENERS = re.compile(r"\b(ideally|preferably|if possible|nice to have|would be nice|bonus|not essential|optional)\b")
+_FLEXIBLE = re.compile(r"\b(flexible|not (?:that |so |very )?important|isn'?t (?:that |so )?important|don'?t (?:really )?care|doesn'?t (?:really )?matter|negotiable|can change|nice to have|less important)\b")
+_MUST = re.compile(r"\b(must|essential|need|needs|non negotiable|matters? most|most important|important|fixed|have to|required|really)\b")
+# words that name an attribute (for "forget the budget", "location matters most")
+_ATTRIBUTE_WORDS = {
+    "price_per_night": r"budget|price|prices|cost|money|expensive|cheap",
+    "location": r"location|place|destination|city|town|area",
+    "dates": r"dates?|when|check in|check out|arrival|departure",
+    "accommodates": r"guests|people|group size",
+    "rating": r"ratings?|reviews?|stars",
+    "property_type": r"type|kind of place|property type",
+    "bedrooms": r"bedrooms?",
+    "neighbourhood": r"neighbou?rhood|district|central|centre|center",
+}
+TIER_QUANTILES = {"cheap": (None, 0.35), "mid": (0.35, 0.70), "luxury": (0.75, None)}
+
+
+@dataclass
+class Reading:
+    """Raw candidate slot values from one message, plus what to tell the traveller."""
+
+    candidates: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class MessageReader:
+    """Reads a message against the current slots; one instance per message."""
+
+    def __init__(self, engine: Engine, text: str, intent: str | None, entities: list[Mapping[str, Any]],
+                 slots: Mapping[str, Any], requested_slot: str | None, today: date) -> None:
+        self.engine = engine
+        self.text = text or ""
+        self.folded = fold(self.text)
+        self.intent = intent
+        self.entities = entities
+        self.slots = slots
+        self.requested = requested_slot
+        self.today = today
+        self.reading = Reading()
+
+    # --- entry point -------------------------------------------------------------------
+
+    def read(self) -> Reading:
+        if not self.folded and self.requested is None:
+            return self.reading
+        self._location()
+        self._guests()
+        self._budget()
+        self._stay()
+        self._amenities()
+        self._property_type()
+        self._rating()
+        self._bedrooms()
+        self._context()
+        if self.intent == "remove_constraint":
+            self._removals()
+        if self.intent == "set_priority":
+            self._priorities()
+        if self.requested == "amenities" and self.intent in ("deny", "affirm") and "amenities" not in self.reading.candidates:
+            self.reading.candidates["amenities"] = list(self.slots.get("amenities") or [])
+        self._new_search_resets()
+        return self.reading
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def _entity_values(self, name: str) -> list[str]:
+        return [str(e.get("value")) for e in self.entities if e.get("entity") == name and e.get("value") not in (None, "")]
+
+    def _entity_text(self, name: str) -> list[str]:
+        """The surface text DIET tagged (before synonym mapping), for the parsers."""
+        spans = []
+        for e in self.entities:
+            if e.get("entity") == name and e.get("start") is not None and e.get("end") is not None:
+                spans.append(self.text[int(e["start"]):int(e["end"])])
+        return spans
+
+    def _set(self, slot: str, value: Any) -> None:
+        self.reading.candidates[slot] = value
+
+    def _bare_number(self) -> float | None:
+        match = _BARE_NUMBER.match(self.text)
+        if match:
+            return float(match.group(1).replace(",", ""))
+        number = parsing.words_to_number(self.folded) if self.folded else None
+        return float(number) if number is not None else None
+
+    # --- place -------------------------------------------------------------------------
+
+    def _location(self) -> None:
+        vocab = self.engine.normaliser.locations
+        found = self._entity_values("location")
+        if not found:
+            found = [m.matched for m in vocab.find_in(self.text, fuzzy=True)]
+        if not found and self.requested == "location" and self.intent in ("inform", "search", None, "nlu_fallback") \
+                and 0 < len(self.folded.split()) <= 4:
+            found = [self.text.strip()]
+        if found:
+            self._set("location", found[-1])  # "not Lisbon, Porto": the last one said wins
+        neighbourhoods = self._entity_values("neighbourhood")
+        location = self._known_location()
+        if not neighbourhoods:
+            scope = self.engine.normaliser.neighbourhoods_in(location)
+            neighbourhoods = [m.matched for m in scope.find_in(self.text)]
+        if neighbourhoods:
+            self._set("neighbourhood", neighbourhoods[-1])
+
+    def _known_location(self) -> str | None:
+        """The destination this message leaves us in (new if given, else the slot)."""
+        raw = self.reading.candidates.get("location")
+        if raw:
+            try:
+                return self.engine.normaliser.location(raw).value
+            except UnknownValueError:
+                return None
+        return self.slots.get("location")
+
+    # --- people, money, time -------------------------------------------------------------
+
+    def _guests(self) -> None:
+        spans = self._entity_text("guests")
+        parsed = None
+        for span in spans:
+            parsed = parsing.parse_guests(span) or parsed
+        parsed = parsing.parse_guests(self.text) or parsed
+        context = dict(self.slots.get("context") or {})
+        if parsed is not None:
+            if parsed.total:
+                self._set("guests", float(parsed.total))
+            elif parsed.total == 0 and parsed.explicit:
+                self._set("guests", 0.0)
+            if parsed.children:
+                context["children"] = parsed.children
+            if parsed.infants:
+                context["infants"] = True
+            if context != (self.slots.get("context") or {}):
+                self._set("context", context)
+        elif self.requested == "guests":
+            number = self._bare_number()
+            if number is not None:
+                self._set("guests", number)
+
+    def _budget(self) -> None:
+        parsed = None
+        for span in self._entity_text("budget"):
+            parsed = parsing.parse_budget(span) or parsed
+        whole = parsing.parse_budget(self.text)
+        if whole is not None and (parsed is None or whole.scope or whole.maximum is not None):
+            parsed = _merge_budget(parsed, whole)
+        if parsed is None:
+            if self.requested == "budget":
+                number = self._bare_number()
+                if number is not None:
+                    self._set("budget", number)
+                    self._set("budget_flexible", False)
+            return
+        if parsed.unlimited:
+            self._set("budget", None)
+            self._set("budget_min", None)
+            self._set("budget_flexible", True)
+            return
+        maximum, minimum = parsed.maximum, parsed.minimum
+        if parsed.tier and maximum is None and minimum is None:
+            minimum, maximum = self._tier_prices(parsed.tier)
+        if maximum is not None:
+            self._set("budget", float(maximum))
+            self._set("budget_flexible", False)
+        if minimum is not None:
+            self._set("budget_min", float(minimum))
+        if parsed.scope:
+            self._set("budget_scope", parsed.scope)
+        elif maximum is not None:
+            self._set("budget_scope", "night")
+
+    def _tier_prices(self, tier: str) -> tuple[float | None, float | None]:
+        """'cheap' in Bali is not 'cheap' in Aspen: read the destination's own prices."""
+        catalog = self.engine.catalog
+        location = self._known_location()
+        prices = catalog.price_base
+        if location and location in catalog.places.code_of:
+            prices = prices[catalog.rows_in(catalog.places.code_of[location])]
+        low_q, high_q = TIER_QUANTILES.get(tier, (None, None))
+        step = float(self.engine.knowledge.setting("relaxation", "budget_step"))
+        low = None if low_q is None else float(np.floor(np.quantile(prices, low_q) / step) * step)
+        high = None if high_q is None else float(np.ceil(np.quantile(prices, high_q) / step) * step)
+        return low, high
+
+    def _stay(self) -> None:
+        dates = parsing.parse_dates(self.text, self.today)
+        if isinstance(dates, parsing.DateProblem):
+            self.reading.notes.append(dates.message)
+            return
+        if dates is not None:
+            self._set("check_in", dates.check_in.isoformat())
+            self._set("check_out", dates.check_out.isoformat())
+            self._set("nights", float((dates.check_out - dates.check_in).days))
+            return
+        nights = None
+        for span in self._entity_text("nights"):
+            nights = parsing.parse_nights(span) or nights
+        nights = parsing.parse_nights(self.text) or nights
+        if nights is None:
+            return
+        self._set("nights", float(nights))
+        check_in = self.slots.get("check_in")
+        if check_in:
+            start = date.fromisoformat(check_in)
+            self._set("check_out", (start + timedelta(days=int(nights))).isoformat())
+
+    def _rating(self) -> None:
+        good = float(self.engine.knowledge.setting("rating", "good"))
+        rating = parsing.parse_rating(self.text, good)
+        if rating is not None:
+            self._set("min_rating", float(rating))
+
+    def _bedrooms(self) -> None:
+        bedrooms = parsing.parse_bedrooms(self.text)
+        if bedrooms is not None:
+            self._set("bedrooms", float(bedrooms))
+
+    # --- what the place must have ------------------------------------------------------
+
+    def _amenities(self) -> None:
+        vocab = self.engine.normaliser.amenities
+        mentioned = self._entity_values("amenity") + [m.matched for m in vocab.find_in(self.text)]
+        if not mentioned:
+            return
+        must = list(self.slots.get("amenities") or [])
+        nice = list(self.slots.get("nice_to_have") or [])
+        soft = bool(_SOFTENERS.search(self.folded))
+        changed = False
+        for raw in dict.fromkeys(mentioned):
+            try:
+                canonical = vocab.resolve(raw).value
+            except UnknownValueError:
+                canonical = raw  # validation explains it, with suggestions
+            if self.intent == "remove_constraint" or parsing.is_negated(self.text, raw):
+                must = [a for a in must if a != canonical]
+                nice = [a for a in nice if a != canonical]
+            elif soft and self.intent != "set_priority":
+                if canonical not in nice and canonical not in must:
+                    nice.append(canonical)
+            elif canonical not in must:
+                must.append(canonical)
+                nice = [a for a in nice if a != canonical]
+            changed = True
+        if changed:
+            self._set("amenities", must)
+            if nice != list(self.slots.get("nice_to_have") or []):
+                self._set("nice_to_have", nice)
+
+    def _property_type(self) -> None:
+        normaliser = self.engine.normaliser
+        found = self._entity_values("property_type") + [m.matched for m in normaliser.property_types.find_in(self.text)]
+        if found:
+            raw = found[-1]
+            if self.intent == "remove_constraint" or parsing.is_negated(self.text, raw):
+                self._set("property_type", None)
+            else:
+                self._set("property_type", raw)
+        rooms = normaliser.room_types.find_in(self.text)
+        if rooms:
+            self._set("room_type", rooms[-1].value)
+
+    def _context(self) -> None:
+        """Traveller context from the phrases rules.yml lists (dog, baby, remote work...)."""
+        context = dict(self.reading.candidates.get("context", self.slots.get("context") or {}))
+        before = dict(context)
+        for key, spec in self.engine.knowledge.context.items():
+            if spec.type == "choice":
+                for choice, phrases in spec.choices.items():
+                    if _phrase_in(self.folded, phrases):
+                        context[key] = choice
+            elif spec.type == "bool" and _phrase_in(self.folded, spec.phrases):
+                said = next(p for p in spec.phrases if _phrase_pattern((p,)).search(self.folded))
+                value = not parsing.is_negated(self.text, said)
+                if key == "pets":
+                    self._set("pets", value)
+                else:
+                    context[key] = value
+        if self._entity_values("pets") and "pets" not in self.reading.candidates:
+            self._set("pets", True)
+        if context != before:
+            self._set("context", context)
+
+    # --- "forget the budget", "the pool is a must" ---------------------------------------
+
+    def _removals(self) -> None:
+        for attribute, words in _ATTRIBUTE_WORDS.items():
+            if not re.search(rf"\b(?:{words})\b", self.folded):
+                continue
+            if attribute == "price_per_night":
+                self._set("budget", None)
+                self._set("budget_min", None)
+                self._set("budget_flexible", True)
+            elif attribute == "dates":
+                for slot in ("check_in", "check_out", "nights"):
+                    self._set(slot, None)
+            elif attribute == "rating":
+                self._set("min_rating", None)
+            elif attribute == "property_type":
+                self._set("property_type", None)
+            elif attribute == "bedrooms":
+                self._set("bedrooms", None)
+            elif attribute == "neighbourhood":
+                self._set("neighbourhood", None)
+                self._set("near_km", None)
+        if re.search(r"\b(pets?|dogs?|cats?)\b", self.folded) and "amenities" not in self.reading.candidates:
+            self._set("pets", False)
+
+    def _priorities(self) -> None:
+        priorities = dict(self.slots.get("priorities") or {})
+        word = "flexible" if _FLEXIBLE.search(self.folded) else "must" if _MUST.search(self.folded) else None
+        if word is None:
+            return
+        targets = [f"amenities:{a}" for a in self._mentioned_amenity_ids()]
+        for attribute, words in _ATTRIBUTE_WORDS.items():
+            if re.search(rf"\b(?:{words})\b", self.folded):
+                targets.append(attribute)
+                if attribute == "price_per_night":
+                    targets.append("total_price")
+        for target in targets:
+            priorities[target] = word
+        if targets:
+            self._set("priorities", priorities)
+
+    def _mentioned_amenity_ids(self) -> list[str]:
+        vocab = self.engine.normaliser.amenities
+        ids = []
+        for raw in self._entity_values("amenity") + [m.matched for m in vocab.find_in(self.text)]:
+            try:
+                ids.append(vocab.resolve(raw).value)
+            except UnknownValueError:
+                continue
+        return list(dict.fromkeys(ids))
+
+    # --- a changed search starts from the top ------------------------------------------
+
+    def _new_search_resets(self) -> None:
+        candidates = self.reading.candidates
+        changed = [s for s, v in candidates.items() if v != self.slots.get(s)]
+        if not changed:
+            return
+        candidates.setdefault("offset", 0.0)
+        candidates.setdefault("reference_id", None)
+        if "location" in changed:
+            candidates.setdefault("excluded", [])
+            if "neighbourhood" not in candidates:
+                candidates["neighbourhood"] = None
+                candidates["near_km"] = None
+        if {"guests", "context", "pets"} & set(changed):
+            candidates.setdefault("waived", [])  # new facts about the travellers: rules apply afresh
+
+
+def _merge_budget(first: Any, second: Any) -> Any:
+    if first is None:
+        return second
+    return replace(first, **{k: v for k, v in second.__dict__.items() if v not in (None, False)})
+
+
+@lru_cache(maxsize=512)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(fold(p)) for p in sorted(phrases, key=len, reverse=True) if fold(p))
+    return re.compile(rf"\b(?:{alternatives})\b") if alternatives else re.compile(r"(?!x)x")
+
+
+def _phrase_in(folded: str, phrases: tuple[str, ...]) -> bool:
+    return bool(phrases) and bool(_phrase_pattern(tuple(phrases)).search(folded))
+
+
+def read_message(engine: Engine, text: str, intent: str | None, entities: list[Mapping[str, Any]],
+                 slots: Mapping[str, Any], requested_slot: str | None, today: date) -> Reading:
+    """Candidates for every slot this message sets or clears."""
+    return MessageReader(engine, text, intent, entities, slots, requested_slot, today).read()

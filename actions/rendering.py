@@ -1,0 +1,149 @@
+"""What the traveller sees: search results as text, buttons and (on the web) cards.
+
+Text always names each property's title, place and price per night, so every
+channel (REST, rasa shell, the web page) and every scripted test sees the
+recommendation. On the socket.io channel the same results also go out as a
+custom payload of cards the web page draws.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from constraints import Engine, Result, SearchResult
+
+WEB_CHANNEL = "socketio"
+MAX_WHY = 3
+
+
+@dataclass
+class Message:
+    """One bot message: text, quick-reply buttons, optional custom payload."""
+
+    text: str | None = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
+    custom: dict[str, Any] | None = None
+
+
+def button(title: str, intent: str, **entities: Any) -> dict[str, str]:
+    """A quick reply whose payload triggers `intent` with entities, bypassing NLU."""
+    if entities:
+        pairs = ", ".join(f'"{k}": "{v}"' for k, v in entities.items())
+        return {"title": title, "payload": f"/{intent}{{{pairs}}}"}
+    return {"title": title, "payload": f"/{intent}"}
+
+
+def price_text(engine: Engine, r: Result) -> str:
+    text = f"{engine.wording.money(r.price_per_night, r.currency)} a night"
+    if r.total_price is not None and r.nights:
+        text += f" ({engine.wording.money(r.total_price, r.currency)} for {r.nights} nights)"
+    return text
+
+
+def rating_text(r: Result) -> str:
+    if r.rating is None or r.review_count < 1:
+        return "new, no reviews yet"
+    return f"★ {r.rating:.2f} ({r.review_count} review{'s' if r.review_count != 1 else ''})"
+
+
+def why(r: Result) -> list[str]:
+    """The reasons worth reading: not the place (the line says it), at most three."""
+    reasons = [line for line in r.explanation if not line.startswith(f"In {r.location}")]
+    return reasons[:MAX_WHY]
+
+
+def result_line(engine: Engine, position: int, r: Result) -> str:
+    where = f"{r.neighbourhood}, {r.location}" if r.neighbourhood else r.location
+    line = f"{position}. {r.title} — {where} — {price_text(engine, r)} — {rating_text(r)}"
+    reasons = why(r)
+    if reasons:
+        line += "\n   Why: " + "; ".join(reasons)
+    return line
+
+
+def card(engine: Engine, position: int, r: Result, offers: Iterable[dict[str, str]] = ()) -> dict[str, Any]:
+    """One property card for the web page; the page escapes every field it shows."""
+    return {
+        "id": r.id,
+        "position": position,
+        "title": r.title,
+        "location": r.location,
+        "neighbourhood": r.neighbourhood,
+        "price": price_text(engine, r),
+        "rating": rating_text(r),
+        "why": why(r),
+        "buttons": [
+            button("Details", "ask_details", ordinal=position),
+            button("Cheaper than this", "cheaper", ordinal=position),
+            button("More like this", "more_like", ordinal=position),
+            *offers,
+        ],
+    }
+
+
+def results_messages(engine: Engine, result: SearchResult, heading: str, channel: str | None,
+                     extra_buttons: Iterable[dict[str, str]] = ()) -> list[Message]:
+    """Ranked results: a heading, the list (or cards), and what to do next."""
+    shown = result.results
+    first = result.offset + 1
+    lines = [result_line(engine, first + k, r) for k, r in enumerate(shown)]
+    buttons = []
+    if result.offset + len(shown) < result.total_matches:
+        buttons.append(button("Show more", "show_more"))
+    buttons.append(button("Cheaper", "cheaper"))
+    buttons.extend(extra_buttons)
+    buttons.extend(button(f"Details {first + k}", "ask_details", ordinal=first + k) for k in range(len(shown)))
+    if channel == WEB_CHANNEL:
+        cards = [card(engine, first + k, r) for k, r in enumerate(shown)]
+        return [
+            Message(text=heading),
+            Message(custom={"type": "property_cards", "cards": cards}),
+            Message(text="What next?", buttons=buttons),
+        ]
+    return [Message(text=heading + "\n" + "\n".join(lines), buttons=buttons)]
+
+
+def no_results_messages(engine: Engine, result: SearchResult, offers: list[dict[str, Any]]) -> list[Message]:
+    """The conflict in one sentence, repairs as buttons with counts, and near misses."""
+    lines = [result.conflict_text or "Nothing matches all of that."]
+    if offers:
+        lines.append("Here's what would work:")
+        lines.extend(f"{k}. {offer['label']}" for k, offer in enumerate(offers, start=1))
+    misses = list(zip(result.alternatives, result.alternative_results))[:2]
+    if misses:
+        lines.append("Close, but not quite:")
+        for alternative, shown in misses:
+            lines.append(f"- {shown.title} ({shown.location}, {price_text(engine, shown)}): "
+                         + "; ".join(alternative.misses))
+    buttons = [button(_short(offer["label"], offer["matches"]), "choose_offer", ordinal=k)
+               for k, offer in enumerate(offers, start=1)]
+    return [Message(text="\n".join(lines), buttons=buttons)]
+
+
+def _short(label: str, matches: int) -> str:
+    """'Raise the budget to €180 a night — 5 places' for a button."""
+    head = label.rsplit(":", 1)[0]
+    return f"{head} — {matches} place{'s' if matches != 1 else ''}"
+
+
+def details_message(engine: Engine, record: dict[str, Any], position: int, answer: str | None) -> Message:
+    wording = engine.wording
+    amenities = [engine.knowledge.amenities[a].label for a in record["amenities"] if a in engine.knowledge.amenities]
+    rating = (f"★ {record['rating']:.2f} from {record['review_count']} reviews" if record["rating"] is not None
+              else "no rating yet")
+    parts = [
+        f"{position}. {record['title']} — {record['neighbourhood']}, {record['location']}",
+        f"{record['property_type'].capitalize()}, {record['room_type'].replace('_', ' ')}: sleeps {record['accommodates']}, "
+        f"{record['bedrooms']} bedroom(s), {record['beds']} bed(s), {record['bathrooms']:g} bathroom(s).",
+        f"{wording.money(record['price_per_night'], record['currency'])} a night, minimum {record['min_nights']} "
+        f"night{'s' if record['min_nights'] != 1 else ''}; {rating}.",
+        "Amenities: " + (", ".join(amenities) if amenities else "none listed") + ".",
+    ]
+    if record.get("description"):
+        description = record["description"]
+        parts.append(description if len(description) <= 300 else description[:297].rsplit(" ", 1)[0] + "…")
+    if answer:
+        parts.insert(0, answer)
+    buttons = [button("More like this", "more_like", ordinal=position),
+               button("Cheaper than this", "cheaper", ordinal=position)]
+    return Message(text="\n".join(parts), buttons=buttons)

@@ -1,0 +1,97 @@
+"""Shared by every action that searches: run the engine, say the result, record it.
+
+Actions differ only in how they change the slots (a completed form, a
+critique, an accepted relaxation, the next page); the search, the reply and
+the bookkeeping slots (`shown`, `offers`, `offset`) are done here, the same way
+for all of them, and failures become a message instead of silence.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any, Awaitable, Callable, Mapping
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from constraints import Engine, SearchResult
+from constraints.errors import StaysError
+
+from .offers import relaxation_offers
+from .rendering import Message, no_results_messages, results_messages
+from .search_state import describe_search, query_from_slots
+
+logger = logging.getLogger(__name__)
+PAGE = 3
+APOLOGY = "Sorry — something went wrong on my side while searching. Everything you told me is kept; please try again."
+
+
+def send(dispatcher: CollectingDispatcher, messages: list[Message]) -> None:
+    for message in messages:
+        if message.custom is not None:
+            dispatcher.utter_message(json_message={"data": message.custom})
+        else:
+            dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
+
+
+def heading_for(result: SearchResult, slots: Mapping[str, Any], engine: Engine) -> str:
+    described = describe_search(slots, engine)
+    shown = len(result.results)
+    if result.offset:
+        last = result.offset + shown
+        return f"More places {described} ({result.offset + 1}–{last} of {result.total_matches}):"
+    if result.total_matches <= shown:
+        count = "the only place" if result.total_matches == 1 else f"all {result.total_matches} places"
+        return f"Here {'is' if result.total_matches == 1 else 'are'} {count} {described}:"
+    return f"Here are the best {shown} of {result.total_matches} places {described}:"
+
+
+def search_and_reply(engine: Engine, dispatcher: CollectingDispatcher, tracker: Tracker,
+                     updates: Mapping[str, Any], heading: str | None = None) -> list[EventType]:
+    """Search with the slots as they will be after `updates`, reply, and return the events."""
+    slots = {**tracker.current_slot_values(), **updates}
+    offset = int(slots.get("offset") or 0)
+    result = engine.search(query_from_slots(slots, engine), limit=PAGE, offset=offset)
+    channel = tracker.get_latest_input_channel()
+    offers: list[dict[str, Any]] = []
+    if result.results:
+        title = heading + "\n" + heading_for(result, slots, engine) if heading else heading_for(result, slots, engine)
+        send(dispatcher, results_messages(engine, result, title, channel))
+    elif result.total_matches:
+        send(dispatcher, [Message(text=f"That's all {result.total_matches} places {describe_search(slots, engine)}. "
+                                       "Tell me what to change, or say \"cheaper\" or \"bigger\".")])
+    else:
+        offers = relaxation_offers(result, slots, engine)
+        messages = no_results_messages(engine, result, offers)
+        if heading:
+            messages.insert(0, Message(text=heading))
+        send(dispatcher, messages)
+    events = [SlotSet(slot, value) for slot, value in updates.items()]
+    events += [
+        SlotSet("shown", [r.id for r in result.results] if result.results else slots.get("shown") or []),
+        SlotSet("offers", offers),
+        SlotSet("offset", float(offset)),
+    ]
+    return events
+
+
+Run = Callable[[Any, CollectingDispatcher, Tracker, dict], Awaitable[list[EventType]]]
+
+
+def guarded(run: Run) -> Run:
+    """A problem with the input becomes its message; a bug becomes an apology, not silence."""
+
+    @functools.wraps(run)
+    async def wrapper(self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        try:
+            return await run(self, dispatcher, tracker, domain)
+        except StaysError as error:
+            dispatcher.utter_message(text=str(error))
+            return []
+        except Exception:  # noqa: BLE001 - the traveller must get an answer whatever failed
+            logger.exception("Action %s failed", self.name())
+            dispatcher.utter_message(text=APOLOGY)
+            return []
+
+    return wrapper

@@ -1,0 +1,234 @@
+"""The actions that search and answer: recommend, next page, critiques, details, offers.
+
+Each one only decides how the slots change; `responding.search_and_reply`
+searches and answers the same way for all of them.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from constraints.critique import critique
+from constraints.errors import UnknownValueError
+from constraints.text import fold
+
+from . import parsing
+from .engine_holder import engine
+from .offers import offer
+from .rendering import Message, button, details_message
+from .responding import guarded, search_and_reply, send
+from .search_state import query_from_slots, slot_updates_for_change
+
+CRITIQUE_OF_INTENT = {"cheaper": "cheaper", "bigger": "bigger", "closer_to": "closer", "more_like": "more_like"}
+
+
+def _ordinal(tracker: Tracker) -> int | None:
+    """The option the traveller points at: an entity, else the words of the message."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "ordinal":
+            number = parsing.parse_ordinal(str(entity.get("value"))) or _int(entity.get("value"))
+            if number is not None:
+                return number
+    return parsing.parse_ordinal((tracker.latest_message or {}).get("text") or "")
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip().lstrip("#"))
+    except ValueError:
+        return None
+
+
+def _pick(shown: List[str], ordinal: int | None) -> tuple[int, str] | None:
+    """(1-based position, id) of the option meant; the first one when none was named."""
+    if not shown:
+        return None
+    position = 1 if ordinal is None else (len(shown) if ordinal == -1 else ordinal)
+    if not 1 <= position <= len(shown):
+        return None
+    return position, shown[position - 1]
+
+
+class ActionRecommend(Action):
+    """Search with the completed form's slots."""
+
+    def name(self) -> Text:
+        return "action_recommend"
+
+    @guarded
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        return search_and_reply(engine(), dispatcher, tracker, {"offset": 0.0})
+
+
+class ActionShowMore(Action):
+    """The next page of the same search."""
+
+    def name(self) -> Text:
+        return "action_show_more"
+
+    @guarded
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        shown = tracker.get_slot("shown") or []
+        if not tracker.get_slot("location"):
+            dispatcher.utter_message(text="Let's find some places first — where would you like to stay?")
+            return []
+        offset = int(tracker.get_slot("offset") or 0) + len(shown)
+        return search_and_reply(engine(), dispatcher, tracker, {"offset": float(offset)})
+
+
+class ActionCritique(Action):
+    """'cheaper', 'bigger', 'closer to X', 'more like #2', 'somewhere else'."""
+
+    def name(self) -> Text:
+        return "action_critique"
+
+    @guarded
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        eng = engine()
+        slots = tracker.current_slot_values()
+        if not slots.get("location"):
+            dispatcher.utter_message(text="Let's find some places first — where would you like to stay?")
+            return []
+        if intent == "different_place":
+            return self._other_places(dispatcher, slots)
+        picked = _pick(slots.get("shown") or [], _ordinal(tracker))
+        if picked is None:
+            dispatcher.utter_message(text="Which option do you mean? Say for example \"cheaper than the second one\".")
+            return []
+        _, shown_id = picked
+        neighbourhood = self._neighbourhood(tracker, slots) if intent == "closer_to" else None
+        if intent == "closer_to" and neighbourhood is None:
+            dispatcher.utter_message(text="Closer to which neighbourhood?")
+            return []
+        query = query_from_slots(slots, eng)
+        change = critique(eng, query, shown_id, CRITIQUE_OF_INTENT.get(intent, "cheaper"), neighbourhood)
+        updates = slot_updates_for_change(change.removed, change.added, slots)
+        updates["excluded"] = list(dict.fromkeys([*(slots.get("excluded") or []), shown_id]))
+        if change.reference_id:
+            updates["reference_id"] = change.reference_id
+        updates["offset"] = 0.0
+        return search_and_reply(eng, dispatcher, tracker, updates, heading=change.description + ".")
+
+    def _neighbourhood(self, tracker: Tracker, slots: Dict[str, Any]) -> tuple[str, str] | None:
+        eng = engine()
+        location = slots["location"]
+        texts = [str(e["value"]) for e in (tracker.latest_message or {}).get("entities") or []
+                 if e.get("entity") == "neighbourhood"]
+        vocabulary = eng.normaliser.neighbourhoods_in(location)
+        texts += [m.matched for m in vocabulary.find_in((tracker.latest_message or {}).get("text") or "")]
+        for text in texts:
+            try:
+                return location, eng.normaliser.neighbourhood(text, location).value
+            except UnknownValueError:
+                continue
+        if slots.get("neighbourhood"):
+            return location, slots["neighbourhood"]
+        return None
+
+    def _other_places(self, dispatcher: CollectingDispatcher, slots: Dict[str, Any]) -> List[EventType]:
+        """Nearby or similar destinations, each with how many places fit there."""
+        eng = engine()
+        nearby_km = float(eng.knowledge.setting("relaxation", "nearby_km"))
+        offers = []
+        for name, _ in eng.catalog.places.alternatives_to(slots["location"], nearby_km):
+            trial = {**slots, "location": name, "neighbourhood": None, "near_km": None, "excluded": []}
+            count = eng.search(query_from_slots(trial, eng), limit=0).total_matches
+            if count:
+                km = eng.catalog.places.distance_km[eng.catalog.places.code_of[slots["location"]],
+                                                     eng.catalog.places.code_of[name]]
+                updates = {"location": name, "neighbourhood": None, "near_km": None, "excluded": [], "offset": 0.0}
+                offers.append(offer(f"Try {name} ({km:,.0f} km away): {count} places", count, updates, "substitute"))
+            if len(offers) == 3:
+                break
+        if not offers:
+            dispatcher.utter_message(text=f"I don't know another place near {slots['location']} with places that fit. "
+                                          "Name any destination and I'll search there.")
+            return [SlotSet("offers", [])]
+        lines = ["Other places that fit your search:"] + [f"{k}. {o['label']}" for k, o in enumerate(offers, 1)]
+        buttons = [button(o["label"].split(":")[0] + f" — {o['matches']} places", "choose_offer", ordinal=k)
+                   for k, o in enumerate(offers, 1)]
+        send(dispatcher, [Message(text="\n".join(lines), buttons=buttons)])
+        return [SlotSet("offers", offers)]
+
+
+class ActionDetails(Action):
+    """Everything about one shown option, answering 'does it have X?' first."""
+
+    def name(self) -> Text:
+        return "action_details"
+
+    @guarded
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        eng = engine()
+        picked = _pick(tracker.get_slot("shown") or [], _ordinal(tracker))
+        if picked is None:
+            shown = tracker.get_slot("shown") or []
+            text = (f"I showed {len(shown)} option(s); which one — say \"details 1\"?" if shown
+                    else "I haven't shown you any places yet — where would you like to stay?")
+            dispatcher.utter_message(text=text)
+            return []
+        position, property_id = picked
+        record = eng.show(property_id)
+        answer = self._answer(tracker, record)
+        send(dispatcher, [details_message(eng, record, position, answer)])
+        return []
+
+    def _answer(self, tracker: Tracker, record: Dict[str, Any]) -> str | None:
+        """'Yes — it allows pets.' when the question names an amenity (or a pet)."""
+        eng = engine()
+        text = (tracker.latest_message or {}).get("text") or ""
+        asked = []
+        for raw in [str(e["value"]) for e in (tracker.latest_message or {}).get("entities") or []
+                    if e.get("entity") == "amenity"] + [m.matched for m in eng.normaliser.amenities.find_in(text)]:
+            try:
+                asked.append(eng.normaliser.amenity(raw).value)
+            except UnknownValueError:
+                continue
+        pets = eng.knowledge.context.get("pets")
+        if pets and any(fold(p) in fold(text).split() for p in pets.phrases) and "pets_allowed" in eng.catalog.amenity_index:
+            asked.append("pets_allowed")
+        answers = []
+        for amenity in dict.fromkeys(asked):
+            label = eng.wording.amenity(amenity)
+            has = amenity in record["amenities"]
+            answers.append(f"Yes — it has {label}." if has else f"No — it doesn't have {label}.")
+        return " ".join(answers) or None
+
+
+class ActionApplyOffer(Action):
+    """Accept a proposed change (a repair or another place) and search again."""
+
+    def name(self) -> Text:
+        return "action_apply_offer"
+
+    @guarded
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+        offers = tracker.get_slot("offers") or []
+        if not offers:
+            dispatcher.utter_message(text="Great! Tell me if you'd like to change anything, or ask for details.")
+            return []
+        chosen = self._choose(tracker, offers)
+        if chosen is None:
+            options = "; ".join(f"{k}. {o['label']}" for k, o in enumerate(offers, 1))
+            dispatcher.utter_message(text=f"Which one? {options}")
+            return []
+        return search_and_reply(engine(), dispatcher, tracker, dict(chosen["updates"]),
+                                heading=f"OK — {chosen['label'].rsplit(':', 1)[0].lower()}.")
+
+    def _choose(self, tracker: Tracker, offers: List[Dict[str, Any]]) -> Dict[str, Any] | None:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        ordinal = _ordinal(tracker)
+        if ordinal is not None:
+            position = len(offers) if ordinal == -1 else ordinal
+            return offers[position - 1] if 1 <= position <= len(offers) else None
+        words = set(fold((tracker.latest_message or {}).get("text") or "").split()) - {"the", "a", "ok", "yes", "to", "it"}
+        matching = [o for o in offers if words & set(fold(o["label"]).split())]
+        if len(matching) == 1:
+            return matching[0]
+        if intent == "affirm" or len(offers) == 1:
+            return offers[0]
+        return None

@@ -1,0 +1,1 @@
+"""Rasa extensions loaded with the model (referenced from config.yml)."""

@@ -1,0 +1,85 @@
+"""Shared fixtures: the small fixed knowledge base of tests/fixtures/knowledge and helpers.
+
+Fixtures here stay generic (paths, a loaded knowledge base, an engine over the
+fixture catalog, file writers); anything specific to one module lives in its
+test file.
+"""
+from __future__ import annotations
+
+import csv
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+FIXTURE_KNOWLEDGE = TESTS / "fixtures" / "knowledge"
+FIXTURE_CATALOG = FIXTURE_KNOWLEDGE / "catalog.csv"
+
+if str(TESTS) not in sys.path:  # lets test modules `import engine_oracle`
+    sys.path.insert(0, str(TESTS))
+
+from constraints import Engine, load_knowledge  # noqa: E402
+from constraints.catalog import load_catalog  # noqa: E402
+from constraints.catalog_read import CONTRACT_COLUMNS  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def knowledge_dir() -> Path:
+    return FIXTURE_KNOWLEDGE
+
+
+@pytest.fixture(scope="session")
+def catalog_path() -> Path:
+    return FIXTURE_CATALOG
+
+
+@pytest.fixture(scope="session")
+def knowledge():
+    return load_knowledge(FIXTURE_KNOWLEDGE)
+
+
+@pytest.fixture(scope="session")
+def catalog(knowledge):
+    return load_catalog(FIXTURE_CATALOG, knowledge)
+
+
+@pytest.fixture(scope="session")
+def engine(knowledge, catalog) -> Engine:
+    return Engine(knowledge, catalog)
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fixture knowledge base, to break one file at a time."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(FIXTURE_KNOWLEDGE, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def fixture_rows() -> list[dict[str, str]]:
+    """The fixture catalog's rows as the CSV holds them (strings)."""
+    with open(FIXTURE_CATALOG, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_catalog(path: Path, rows: Iterable[Mapping[str, Any]], columns: Iterable[str] = CONTRACT_COLUMNS) -> Path:
+    """Write rows as a catalog CSV with the contract's columns (missing values empty)."""
+    columns = list(columns)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in columns})
+    return path
+
+
+@pytest.fixture
+def catalog_writer(tmp_path: Path) -> Callable[..., Path]:
+    """`catalog_writer(rows, name="catalog.csv")` writes a catalog into tmp_path."""
+    def write(rows: Iterable[Mapping[str, Any]], name: str = "catalog.csv", **kwargs: Any) -> Path:
+        return write_catalog(tmp_path / name, rows, **kwargs)
+    return write

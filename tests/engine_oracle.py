@@ -1,0 +1,335 @@
+"""An independent, brute-force oracle for the engine's filtering and relaxation.
+
+Plain Python over rows as dicts: no numpy masks, no engine internals. It reads
+the knowledge files itself (engine.yml for currency rates, pricing factors and
+the rating threshold; locations.yml for high seasons and neighbourhood
+coordinates), so a mistake shared by the engine and its own loader does not
+hide here. Only the engine's *data* types (Constraint, StayDates) are used, to
+read the constraints a query holds.
+
+A comparison that lands within a hair of its boundary (a stay total computed in
+a different floating-point order, a distance at exactly the radius) raises
+`Ambiguous`: the engine and the oracle may both be right, so property tests
+discard such examples instead of reporting noise.
+"""
+from __future__ import annotations
+
+import csv
+import itertools
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import yaml
+
+EARTH_RADIUS_KM = 6371.0088
+DEFAULT_RADIUS_KM = 2.0  # "near" a neighbourhood, as a hard constraint
+NO_MAXIMUM_NIGHTS = 100_000
+STAY_ANCHORS = ("dates", "nights")
+
+
+class Ambiguous(Exception):
+    """A value sits on a constraint's boundary within floating-point noise."""
+
+
+class InvalidQuery(Exception):
+    """The constraints cannot be evaluated at all (a stay budget without a stay)."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One calendar run: nights [start, end) of a property, booked or re-priced."""
+
+    id: str
+    start: date
+    end: date
+    available: bool
+    price: float | None = None
+
+
+def _number(value: Any, default: float | None = None) -> float | None:
+    if value is None:
+        return default
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return default
+    number = float(value)
+    if math.isnan(number):
+        return default
+    return number
+
+
+def normalise_row(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """A catalog row (from a CSV or a generator) with plain Python types."""
+    amenities = raw.get("amenities") or ""
+    if isinstance(amenities, str):
+        amenities = [a.strip() for a in amenities.split(";") if a.strip()]
+    max_nights = _number(raw.get("max_nights"))
+    return {
+        "id": str(raw["id"]),
+        "location": str(raw["location"]),
+        "neighbourhood": str(raw.get("neighbourhood") or ""),
+        "latitude": float(raw["latitude"]),
+        "longitude": float(raw["longitude"]),
+        "property_type": str(raw["property_type"]),
+        "room_type": str(raw.get("room_type") or "entire_home"),
+        "accommodates": int(float(raw["accommodates"])),
+        "bedrooms": _number(raw.get("bedrooms"), 0.0),
+        "beds": _number(raw.get("beds"), 0.0),
+        "bathrooms": _number(raw.get("bathrooms"), 0.0),
+        "price_per_night": float(raw["price_per_night"]),
+        "currency": str(raw.get("currency") or "EUR").upper(),
+        "min_nights": int(_number(raw.get("min_nights"), 1.0)),
+        "max_nights": int(max_nights) if max_nights is not None else NO_MAXIMUM_NIGHTS,
+        "amenities": frozenset(amenities),
+        "rating": _number(raw.get("rating")),
+        "review_count": int(_number(raw.get("review_count"), 0.0)),
+    }
+
+
+def read_catalog_rows(path: Path | str) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [normalise_row(row) for row in csv.DictReader(handle)]
+
+
+def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-7 * max(1.0, abs(a), abs(b))
+
+
+class Oracle:
+    """Decides, row by row, what the engine should answer."""
+
+    def __init__(self, knowledge_dir: Path | str, rows: Iterable[Mapping[str, Any]],
+                 runs: Iterable[Run] = ()) -> None:
+        root = Path(knowledge_dir)
+        settings = yaml.safe_load((root / "engine.yml").read_text(encoding="utf-8"))
+        locations = yaml.safe_load((root / "locations.yml").read_text(encoding="utf-8"))
+        self.rates: dict[str, float] = {k: float(v) for k, v in settings["currency"]["rates"].items()}
+        self.high_season_factor = float(settings["pricing"]["high_season"])
+        self.weekend_factor = float(settings["pricing"]["weekend"])
+        self.min_reviews = int(settings["rating"]["min_reviews"])
+        self.priority_defaults: dict[str, int] = dict(settings["priorities"])
+        self.high_season: dict[str, set[int]] = {}
+        self.neighbourhoods: dict[tuple[str, str], tuple[float, float]] = {}
+        for destination in locations["destinations"]:
+            self.high_season[destination["name"]] = set(destination.get("high_season") or [])
+            for nb in destination.get("neighbourhoods") or []:
+                self.neighbourhoods[(destination["name"], nb["name"])] = (float(nb["latitude"]), float(nb["longitude"]))
+        self.rows = [normalise_row(row) for row in rows]
+        self.runs = list(runs)
+        self._runs_of: dict[str, list[Run]] = {}
+        for run in self.runs:
+            self._runs_of.setdefault(run.id, []).append(run)
+
+    # --- one night, one stay --------------------------------------------------------
+
+    def night_price(self, row: Mapping[str, Any], night: date) -> float:
+        """The price of one night in the row's own currency."""
+        for run in self._runs_of.get(row["id"], []):
+            if run.price is not None and run.start <= night < run.end:
+                return float(run.price)
+        price = row["price_per_night"]
+        if night.month in self.high_season.get(row["location"], set()):
+            price *= self.high_season_factor
+        if night.weekday() in (4, 5):  # Friday and Saturday nights
+            price *= self.weekend_factor
+        return price
+
+    def stay_total(self, row: Mapping[str, Any], stay: tuple[str, Any] | None) -> float:
+        """The whole stay in the row's own currency."""
+        if stay is None:
+            raise InvalidQuery("a budget for the stay needs dates or nights")
+        kind, value = stay
+        if kind == "nights":
+            return row["price_per_night"] * int(value)
+        nights = (value.check_out - value.check_in).days
+        return sum(self.night_price(row, value.check_in + timedelta(days=k)) for k in range(nights))
+
+    def booked(self, row: Mapping[str, Any], check_in: date, check_out: date) -> bool:
+        return any(not run.available and run.start < check_out and check_in < run.end
+                   for run in self._runs_of.get(row["id"], []))
+
+    @staticmethod
+    def stay_of(constraints: Iterable[Any]) -> tuple[str, Any] | None:
+        """The stay a set of constraints describes: its dates, else its nights."""
+        constraints = list(constraints)
+        for c in constraints:
+            if c.attribute == "dates":
+                return ("dates", c.value)
+        for c in constraints:
+            if c.attribute == "nights":
+                return ("nights", int(c.value))
+        return None
+
+    # --- one constraint ---------------------------------------------------------------
+
+    def satisfies(self, row: Mapping[str, Any], c: Any, stay: tuple[str, Any] | None = None) -> bool:
+        """Whether `row` meets constraint `c`; `stay` prices a `total_price` cap."""
+        a, v = c.attribute, c.value
+        if a == "location":
+            return row["location"] == v
+        if a == "price_per_night":
+            return row["price_per_night"] * self.rates[row["currency"]] <= v
+        if a == "min_price":
+            return row["price_per_night"] * self.rates[row["currency"]] >= v
+        if a == "total_price":
+            total = self.stay_total(row, stay) * self.rates[row["currency"]]
+            if _close(total, v):
+                raise Ambiguous(f"{row['id']}: stay total {total} vs {v}")
+            return total <= v
+        if a in ("accommodates", "bedrooms", "beds", "bathrooms"):
+            return row[a] >= v
+        if a == "amenities":
+            return v in row["amenities"]
+        if a == "property_type":
+            return row["property_type"] in tuple(v)
+        if a == "room_type":
+            return row["room_type"] == v
+        if a == "nights":
+            return row["min_nights"] <= int(v) <= row["max_nights"]
+        if a == "dates":
+            return not self.booked(row, v.check_in, v.check_out)
+        if a == "rating":
+            rated = row["rating"] is not None and row["review_count"] >= self.min_reviews
+            return rated and row["rating"] >= v
+        if a == "neighbourhood":
+            lat, lon = self.neighbourhoods[(v[0], v[1])]
+            radius = float(v[2]) if c.op == "within_km" else DEFAULT_RADIUS_KM
+            km = haversine(row["latitude"], row["longitude"], lat, lon)
+            if _close(km, radius):
+                raise Ambiguous(f"{row['id']}: {km} km vs radius {radius}")
+            return km <= radius
+        raise ValueError(f"the oracle does not know attribute {a!r}")
+
+    # --- whole queries ----------------------------------------------------------------
+
+    def matching(self, constraints: Sequence[Any], exclude_ids: Iterable[str] = (),
+                 stay: tuple[str, Any] | None | str = "own") -> list[str]:
+        """Ids of the rows meeting every constraint given.
+
+        `stay="own"` prices a stay budget with the stay these constraints
+        themselves describe; pass a stay to price it otherwise.
+        """
+        constraints = list(constraints)
+        if stay == "own":
+            stay = self.stay_of(constraints)
+        if stay is None and any(c.attribute == "total_price" for c in constraints):
+            raise InvalidQuery("a budget for the stay needs dates or nights")
+        excluded = set(exclude_ids)
+        return [row["id"] for row in self.rows
+                if row["id"] not in excluded and all(self.satisfies(row, c, stay) for c in constraints)]
+
+    def count(self, constraints: Sequence[Any], exclude_ids: Iterable[str] = (),
+              stay: tuple[str, Any] | None | str = "own") -> int:
+        return len(self.matching(constraints, exclude_ids, stay))
+
+    def count_without(self, hard: Sequence[Any], removed: Iterable[int], exclude_ids: Iterable[str] = ()) -> int | None:
+        """Matches of `hard` minus the constraints at positions `removed`, as a new query.
+
+        The reduced query prices its stay budget with whatever stay it still
+        describes; None when it no longer describes one (an invalid query).
+        """
+        gone = set(removed)
+        kept = [c for i, c in enumerate(hard) if i not in gone]
+        try:
+            return self.count(kept, exclude_ids)
+        except InvalidQuery:
+            return None
+
+    def fail_masks(self, hard: Sequence[Any], stay: tuple[str, Any] | None,
+                   exclude_ids: Iterable[str] = ()) -> list[int]:
+        """Per row, the bits of the constraints in `hard` it fails.
+
+        Without a stay, a stay budget cannot be priced: it counts as failed.
+        """
+        excluded = set(exclude_ids)
+        masks = []
+        for row in self.rows:
+            if row["id"] in excluded:
+                continue
+            bits = 0
+            for i, c in enumerate(hard):
+                if (c.attribute == "total_price" and stay is None) or not self.satisfies(row, c, stay):
+                    bits |= 1 << i
+            masks.append(bits)
+        return masks
+
+    def minimal_drop_sets(self, hard: Sequence[Any], k: int, exclude_ids: Iterable[str] = ()) -> set[frozenset[int]]:
+        """Every set of positions in `hard` whose removal leaves >= k places, no proper subset doing so.
+
+        Brute force over every subset of the constraints: each one is counted
+        as the query it leaves (a stay budget priced with the stay that query
+        still describes), and no monotonicity is assumed.
+        """
+        exclude_ids = list(exclude_ids)
+        n = len(hard)
+        stay_bits = {i for i, c in enumerate(hard) if c.attribute in STAY_ANCHORS}
+        total_bits = {i for i, c in enumerate(hard) if c.attribute == "total_price"}
+        # The stay a reduced query prices its budget with depends only on which
+        # stay constraints it keeps: tabulate the failures once per such choice.
+        tables: dict[frozenset[int], list[int]] = {}
+        for r in range(len(stay_bits) + 1):
+            for gone in itertools.combinations(sorted(stay_bits), r):
+                kept = [c for i, c in enumerate(hard) if i in stay_bits and i not in gone]
+                tables[frozenset(gone)] = self.fail_masks(hard, self.stay_of(kept), exclude_ids)
+        feasible = [False] * (1 << n)
+        for removed in range(1 << n):
+            kept_stay = [hard[i] for i in stay_bits if not removed >> i & 1]
+            if self.stay_of(kept_stay) is None and not all(removed >> i & 1 for i in total_bits):
+                continue  # a stay budget without a stay: not a query at all
+            masks = tables[frozenset(i for i in stay_bits if removed >> i & 1)]
+            left = sum(1 for m in masks if m & ~removed == 0)
+            feasible[removed] = left >= k
+        some_subset = list(feasible)  # some subset (itself included) is feasible
+        for removed in range(1 << n):
+            for i in range(n):
+                if removed >> i & 1 and some_subset[removed ^ (1 << i)]:
+                    some_subset[removed] = True
+                    break
+        found = set()
+        for removed in range(1, 1 << n):
+            if feasible[removed] and not any(some_subset[removed ^ (1 << i)] for i in range(n) if removed >> i & 1):
+                found.add(frozenset(i for i in range(n) if removed >> i & 1))
+        return found
+
+    def conflict_problems(self, hard: Sequence[Any], conflict: Sequence[Any], k: int,
+                          exclude_ids: Iterable[str] = ()) -> list[str]:
+        """What is wrong with `conflict` as a minimal conflict of `hard` (empty: nothing).
+
+        Counts are taken with the full query's stay, the way the constraints
+        hold together in the query the traveller asked.
+        """
+        stay = self.stay_of(hard)
+        problems = []
+        together = self.count(conflict, exclude_ids, stay)
+        if together >= k:
+            problems.append(f"the conflict still leaves {together} places (>= {k})")
+        for i, c in enumerate(conflict):
+            rest = [x for j, x in enumerate(conflict) if j != i]
+            left = self.count(rest, exclude_ids, stay)
+            if left < k:
+                problems.append(f"without {c.attribute} {c.op} {c.value!r} it still leaves only {left} places")
+        return problems
+
+    # --- priorities -------------------------------------------------------------------
+
+    def priority(self, c: Any, priorities: Mapping[str, int]) -> int:
+        """How much a constraint matters: its own, the traveller's, else engine.yml's."""
+        if getattr(c, "priority", None) is not None:
+            return int(c.priority)
+        if isinstance(c.value, str) and f"{c.attribute}:{c.value}" in priorities:
+            return int(priorities[f"{c.attribute}:{c.value}"])
+        if c.attribute in priorities:
+            return int(priorities[c.attribute])
+        return int(self.priority_defaults.get(c.attribute, self.priority_defaults["default"]))
