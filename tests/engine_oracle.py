@@ -19,6 +19,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -103,6 +104,15 @@ def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, max(0.0, a))))
 
 
+@lru_cache(maxsize=8)
+def _knowledge_files(root: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """engine.yml and locations.yml of a knowledge directory, parsed once."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    files = [Path(root) / "engine.yml", Path(root) / "locations.yml"]
+    settings, locations = (yaml.load(f.read_text(encoding="utf-8"), Loader=loader) for f in files)  # noqa: S506
+    return settings, locations
+
+
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-7 * max(1.0, abs(a), abs(b))
 
@@ -112,9 +122,7 @@ class Oracle:
 
     def __init__(self, knowledge_dir: Path | str, rows: Iterable[Mapping[str, Any]],
                  runs: Iterable[Run] = ()) -> None:
-        root = Path(knowledge_dir)
-        settings = yaml.safe_load((root / "engine.yml").read_text(encoding="utf-8"))
-        locations = yaml.safe_load((root / "locations.yml").read_text(encoding="utf-8"))
+        settings, locations = _knowledge_files(str(Path(knowledge_dir).resolve()))
         self.rates: dict[str, float] = {k: float(v) for k, v in settings["currency"]["rates"].items()}
         self.high_season_factor = float(settings["pricing"]["high_season"])
         self.weekend_factor = float(settings["pricing"]["weekend"])
@@ -234,69 +242,76 @@ class Oracle:
               stay: tuple[str, Any] | None | str = "own") -> int:
         return len(self.matching(constraints, exclude_ids, stay))
 
-    def count_without(self, hard: Sequence[Any], removed: Iterable[int], exclude_ids: Iterable[str] = ()) -> int | None:
-        """Matches of `hard` minus the constraints at positions `removed`, as a new query.
+    @staticmethod
+    def stay_anchor(hard: Sequence[Any]) -> int | None:
+        """Position of the constraint that fixes the stay a stay budget is priced for.
 
-        The reduced query prices its stay budget with whatever stay it still
-        describes; None when it no longer describes one (an invalid query).
+        The dates when the query has them, else the number of nights.
+        """
+        for attribute in STAY_ANCHORS:
+            for i, c in enumerate(hard):
+                if c.attribute == attribute:
+                    return i
+        return None
+
+    def valid_drop(self, hard: Sequence[Any], removed: Iterable[int]) -> bool:
+        """Whether dropping `removed` leaves a query that still means what the traveller asked.
+
+        A budget for the stay is priced for the stay asked: a drop that takes
+        that stay away (its dates, or its length when there are no dates) must
+        take the budget with it.
         """
         gone = set(removed)
-        kept = [c for i, c in enumerate(hard) if i not in gone]
-        try:
-            return self.count(kept, exclude_ids)
-        except InvalidQuery:
-            return None
+        anchor = self.stay_anchor(hard)
+        if anchor is None or anchor not in gone:
+            return True
+        return all(i in gone for i, c in enumerate(hard) if c.attribute == "total_price")
 
-    def fail_masks(self, hard: Sequence[Any], stay: tuple[str, Any] | None,
-                   exclude_ids: Iterable[str] = ()) -> list[int]:
-        """Per row, the bits of the constraints in `hard` it fails.
+    def count_without(self, hard: Sequence[Any], removed: Iterable[int], exclude_ids: Iterable[str] = ()) -> int | None:
+        """Matches of `hard` minus the constraints at positions `removed` (None: not a valid drop).
 
-        Without a stay, a stay budget cannot be priced: it counts as failed.
+        Counted as the query that is left, pricing its stay with the stay it
+        still describes.
         """
+        gone = set(removed)
+        if not self.valid_drop(hard, gone):
+            return None
+        return self.count([c for i, c in enumerate(hard) if i not in gone], exclude_ids)
+
+    def fail_masks(self, hard: Sequence[Any], exclude_ids: Iterable[str] = ()) -> list[int]:
+        """Per row, the bits of the constraints in `hard` it fails (stay priced as `hard` describes it)."""
         excluded = set(exclude_ids)
+        stay = self.stay_of(hard)
         masks = []
         for row in self.rows:
             if row["id"] in excluded:
                 continue
             bits = 0
             for i, c in enumerate(hard):
-                if (c.attribute == "total_price" and stay is None) or not self.satisfies(row, c, stay):
+                if not self.satisfies(row, c, stay):
                     bits |= 1 << i
             masks.append(bits)
         return masks
 
     def minimal_drop_sets(self, hard: Sequence[Any], k: int, exclude_ids: Iterable[str] = ()) -> set[frozenset[int]]:
-        """Every set of positions in `hard` whose removal leaves >= k places, no proper subset doing so.
+        """Every valid set of positions in `hard` whose removal leaves >= k places, no proper subset doing so.
 
-        Brute force over every subset of the constraints: each one is counted
-        as the query it leaves (a stay budget priced with the stay that query
-        still describes), and no monotonicity is assumed.
+        Brute force over every subset of the constraints. A valid drop keeps
+        the stay a stay budget is priced with (or drops that budget too), so
+        each is counted with the stay of the full query.
         """
-        exclude_ids = list(exclude_ids)
         n = len(hard)
-        stay_bits = {i for i, c in enumerate(hard) if c.attribute in STAY_ANCHORS}
-        total_bits = {i for i, c in enumerate(hard) if c.attribute == "total_price"}
-        # The stay a reduced query prices its budget with depends only on which
-        # stay constraints it keeps: tabulate the failures once per such choice.
-        tables: dict[frozenset[int], list[int]] = {}
-        for r in range(len(stay_bits) + 1):
-            for gone in itertools.combinations(sorted(stay_bits), r):
-                kept = [c for i, c in enumerate(hard) if i in stay_bits and i not in gone]
-                tables[frozenset(gone)] = self.fail_masks(hard, self.stay_of(kept), exclude_ids)
+        masks = self.fail_masks(hard, exclude_ids)
         feasible = [False] * (1 << n)
         for removed in range(1 << n):
-            kept_stay = [hard[i] for i in stay_bits if not removed >> i & 1]
-            if self.stay_of(kept_stay) is None and not all(removed >> i & 1 for i in total_bits):
-                continue  # a stay budget without a stay: not a query at all
-            masks = tables[frozenset(i for i in stay_bits if removed >> i & 1)]
-            left = sum(1 for m in masks if m & ~removed == 0)
-            feasible[removed] = left >= k
-        some_subset = list(feasible)  # some subset (itself included) is feasible
+            positions = [i for i in range(n) if removed >> i & 1]
+            if self.valid_drop(hard, positions):
+                feasible[removed] = sum(1 for m in masks if m & ~removed == 0) >= k
+        # some_subset[R]: R or some subset of it is feasible (every subset visited, no monotonicity assumed)
+        some_subset = list(feasible)
         for removed in range(1 << n):
-            for i in range(n):
-                if removed >> i & 1 and some_subset[removed ^ (1 << i)]:
-                    some_subset[removed] = True
-                    break
+            if not some_subset[removed]:
+                some_subset[removed] = any(some_subset[removed ^ (1 << i)] for i in range(n) if removed >> i & 1)
         found = set()
         for removed in range(1, 1 << n):
             if feasible[removed] and not any(some_subset[removed ^ (1 << i)] for i in range(n) if removed >> i & 1):

@@ -52,54 +52,72 @@ ROOMS = sorted(K.room_types)
 # --- strategies --------------------------------------------------------------------------
 
 
+PLACES = [(d, nb) for d in DESTINATIONS for nb in d.neighbourhoods]
+ROW = st.tuples(
+    st.sampled_from(PLACES),
+    st.integers(-400, 400), st.integers(-400, 400),  # jitter around the neighbourhood, 1e-4 degrees
+    st.sampled_from(TYPES), st.sampled_from(ROOMS),
+    st.integers(1, 12), st.integers(0, 6), st.integers(0, 8), st.integers(0, 8),
+    st.integers(20, 600), st.sampled_from(CURRENCIES),
+    st.integers(1, 5), st.one_of(st.none(), st.integers(1, 30)),
+    st.frozensets(st.sampled_from(AMENITIES), max_size=6),
+    st.one_of(st.none(), st.integers(30, 50)), st.integers(0, 60),
+)
+
+
+def make_row(i: int, drawn: tuple) -> dict[str, Any]:
+    ((destination, nb), dlat, dlon, ptype, room, sleeps, bedrooms, beds, baths, price, currency,
+     min_nights, max_nights, amenities, rating, reviews) = drawn
+    if max_nights is not None and max_nights < min_nights:
+        max_nights = min_nights
+    return {
+        "id": f"P{i:03d}",
+        "title": f"Place {i}",
+        "description": "",
+        "location": destination.name,
+        "neighbourhood": nb.name,
+        "latitude": round(nb.latitude + dlat / 1e4, 5),
+        "longitude": round(nb.longitude + dlon / 1e4, 5),
+        "property_type": ptype,
+        "room_type": room,
+        "accommodates": sleeps,
+        "bedrooms": bedrooms,
+        "beds": beds,
+        "bathrooms": baths / 2,
+        "price_per_night": float(price),
+        "currency": currency,
+        "min_nights": min_nights,
+        "max_nights": max_nights,
+        "amenities": ";".join(sorted(amenities)),
+        "rating": None if rating is None else rating / 10,
+        "review_count": reviews if rating is not None else reviews % 3,  # some rated from too few reviews
+    }
+
+
 @st.composite
 def catalog_rows(draw: st.DrawFn, min_rows: int = 3, max_rows: int = 40) -> list[dict[str, Any]]:
-    rows = []
-    for i in range(draw(st.integers(min_rows, max_rows))):
-        destination = draw(st.sampled_from(DESTINATIONS))
-        nb = draw(st.sampled_from(destination.neighbourhoods))
-        max_nights = draw(st.one_of(st.none(), st.integers(1, 30)))
-        min_nights = draw(st.integers(1, 5))
-        if max_nights is not None and max_nights < min_nights:
-            max_nights = min_nights
-        rated = draw(st.booleans())
-        rows.append({
-            "id": f"P{i:03d}",
-            "title": f"Place {i}",
-            "description": "",
-            "location": destination.name,
-            "neighbourhood": nb.name,
-            "latitude": round(nb.latitude + draw(st.floats(-0.04, 0.04)), 5),
-            "longitude": round(nb.longitude + draw(st.floats(-0.04, 0.04)), 5),
-            "property_type": draw(st.sampled_from(TYPES)),
-            "room_type": draw(st.sampled_from(ROOMS)),
-            "accommodates": draw(st.integers(1, 12)),
-            "bedrooms": draw(st.integers(0, 6)),
-            "beds": draw(st.integers(0, 8)),
-            "bathrooms": draw(st.integers(0, 8)) / 2,
-            "price_per_night": float(draw(st.integers(20, 600))),
-            "currency": draw(st.sampled_from(CURRENCIES)),
-            "min_nights": min_nights,
-            "max_nights": max_nights,
-            "amenities": ";".join(draw(st.sets(st.sampled_from(AMENITIES), max_size=6))),
-            "rating": draw(st.integers(30, 50)) / 10 if rated else None,
-            "review_count": draw(st.integers(0, 60)) if rated else draw(st.integers(0, 2)),
-        })
-    return rows
+    drawn = draw(st.lists(ROW, min_size=min_rows, max_size=max_rows))
+    return [make_row(i, values) for i, values in enumerate(drawn)]
+
+
+BOOKED = st.tuples(st.integers(-3, WINDOW_DAYS - 1), st.integers(1, 10))
+PRICED = st.tuples(st.integers(-3, WINDOW_DAYS - 1), st.integers(1, 14), st.sampled_from([True, True, False]),
+                   st.integers(15, 700))
+RUNS_OF_ONE = st.tuples(st.lists(BOOKED, max_size=2), st.one_of(st.none(), st.none(), PRICED))
 
 
 @st.composite
 def calendars(draw: st.DrawFn, ids: list[str]) -> list[Run]:
     """Booked runs (overlaps allowed) and at most one explicit-price run per place."""
     runs: list[Run] = []
-    for pid in ids:
-        for _ in range(draw(st.integers(0, 2))):
-            start = WINDOW_FIRST + timedelta(days=draw(st.integers(-3, WINDOW_DAYS - 1)))
-            runs.append(Run(pid, start, start + timedelta(days=draw(st.integers(1, 10))), False))
-        if draw(st.integers(0, 3)) == 0:
-            start = WINDOW_FIRST + timedelta(days=draw(st.integers(-3, WINDOW_DAYS - 1)))
-            runs.append(Run(pid, start, start + timedelta(days=draw(st.integers(1, 14))),
-                            draw(st.sampled_from([True, True, False])), float(draw(st.integers(15, 700)))))
+    for pid, (booked, priced) in zip(ids, draw(st.lists(RUNS_OF_ONE, min_size=len(ids), max_size=len(ids)))):
+        for start, length in booked:
+            first = WINDOW_FIRST + timedelta(days=start)
+            runs.append(Run(pid, first, first + timedelta(days=length), False))
+        if priced is not None:
+            start, length, available, price = priced
+            first = WINDOW_FIRST + timedelta(days=start)
+            runs.append(Run(pid, first, first + timedelta(days=length), available, float(price)))
     return runs
 
 

@@ -27,6 +27,10 @@ from .rules import expand
 from .similar import likeness_to
 
 DEFAULT_CATALOG = "catalog.csv"
+# the order in which a conflict reads naturally: place, party, money, features, time
+_SENTENCE_ORDER = ["property_type", "room_type", "location", "neighbourhood", "accommodates", "bedrooms", "beds",
+                   "bathrooms", "price_per_night", "min_price", "total_price", "amenities", "rating", "nights",
+                   "dates"]
 
 
 @dataclass
@@ -136,14 +140,15 @@ class Engine:
         ]
 
     def conflict_sentence(self, conflict: list[Constraint], need: int = 1) -> str:
+        """'Nothing in Lisbon for 4 guests under €60 a night with a pool.'"""
         if not conflict:
             return ""
-        phrases = [self.wording.constraint(c) for c in conflict]
-        joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-        together = " together" if len(phrases) > 1 else ""
+        ordered = sorted(conflict, key=lambda c: _SENTENCE_ORDER.index(c.attribute)
+                         if c.attribute in _SENTENCE_ORDER else len(_SENTENCE_ORDER))
+        phrases = " ".join(self.wording.condition(c) for c in ordered)
         if need > 1:
-            return f"Fewer than {need} places match {joined}{together}."
-        return f"Nothing matches {joined}{together}."
+            return f"Fewer than {need} places {phrases}."
+        return f"Nothing {phrases}."
 
     # --- one property ---------------------------------------------------------------
 

@@ -182,6 +182,35 @@ class Wording:
                 return self.amenity(other)
         return None
 
+    def condition(self, c: Constraint) -> str:
+        """A phrase that can follow 'Nothing': 'in Lisbon', 'for 4 guests', 'with a pool'."""
+        v = self.value(c)
+        if c.attribute == "location":
+            return f"in {v}"
+        if c.attribute == "accommodates":
+            return f"for {v}"
+        if c.attribute in ("price_per_night", "total_price"):
+            return f"under {v}"
+        if c.attribute == "min_price":
+            return f"from {v}"
+        if c.attribute == "amenities":
+            return f"with {self.amenity_phrase(c.value).replace('the ', 'a ', 1)}"
+        if c.attribute in ("bedrooms", "beds", "bathrooms"):
+            return f"with at least {v}"
+        if c.attribute == "property_type":
+            return f"of type {v}"
+        if c.attribute == "room_type":
+            return f"as {self.constraint(c)}"
+        if c.attribute == "nights":
+            return f"for {v}"
+        if c.attribute == "dates":
+            return f"free {v}"
+        if c.attribute == "rating":
+            return f"rated {v}"
+        if c.attribute == "neighbourhood":
+            return f"near {v}"
+        return self.constraint(c)
+
     def dropped(self, c: Constraint) -> str:
         """What 'Without ...' names when a relaxation removes `c`."""
         if c.attribute == "location":

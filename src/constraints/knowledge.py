@@ -149,6 +149,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     groups, amenities, amenity_similarity, correlation = _load_amenities(root / "amenities.yml")
     types, type_similarity, room_types = _load_property_types(root / "property_types.yml")
     context, rules = _load_rules(root / "rules.yml", amenities, types, room_types)
+    _check_settings_references(root / "engine.yml", settings, groups, amenities, room_types)
     return Knowledge(
         directory=root,
         destinations=destinations,
@@ -281,12 +282,13 @@ _REQUIRED_SETTINGS = {
     "currency": ("base", "rates", "symbols"),
     "pricing": ("high_season", "weekend"),
     "rating": ("min_reviews", "prior_reviews", "good"),
-    "ranking": ("soft", "rating", "price", "distance", "capacity_fit", "neighbourhood_scale_km"),
+    "ranking": ("soft", "rating", "price", "distance", "capacity_fit", "room", "room_preference",
+                "neighbourhood_scale_km"),
     "priorities": ("default", "must", "flexible"),
     "relaxation": ("nearby_km", "amenity_similarity_min", "type_similarity_min", "date_shifts",
                    "min_stay_nights", "budget_step", "max_substitutes", "alternatives"),
     "critique": ("cheaper_step", "more_like_top", "compound_min_support", "compound_max_support",
-                 "compound_offered"),
+                 "compound_offered", "compound_amenity_groups", "compound_amenities"),
     "limits": ("max_guests", "max_budget_per_night", "min_budget_per_night", "max_nights"),
 }
 
@@ -306,6 +308,21 @@ def _load_settings(path: Path) -> dict[str, Any]:
     if base not in document["currency"]["rates"]:
         raise KnowledgeError(path, line_of(document["currency"]), f"currency: no rate for base '{base}'")
     return document
+
+
+def _check_settings_references(path: Path, settings: dict[str, Any], groups: Mapping[str, str],
+                                amenities: Mapping[str, Amenity], room_types: Mapping[str, RoomType]) -> None:
+    """engine.yml may name amenities, groups and room types: they must exist."""
+    critique = settings["critique"]
+    for group in critique["compound_amenity_groups"]:
+        if group not in groups:
+            raise KnowledgeError(path, line_of(critique), f"critique: unknown amenity group '{group}'")
+    for amenity in critique["compound_amenities"]:
+        if amenity not in amenities:
+            raise KnowledgeError(path, line_of(critique), f"critique: unknown amenity '{amenity}'")
+    for room in settings["ranking"]["room_preference"]:
+        if room not in room_types:
+            raise KnowledgeError(path, line_of(settings["ranking"]), f"ranking: unknown room type '{room}'")
 
 
 # --- locations.yml -------------------------------------------------------------------

@@ -59,6 +59,11 @@ def rank(evaluator: QueryEvaluator, rows: np.ndarray, top: int, likeness: np.nda
         scale = float(weights["neighbourhood_scale_km"])
         parts["distance"] = np.exp(-evaluator.neighbourhood_km(near[0].value, rows) / scale)
 
+    if query.find("room_type") is None:
+        preference = weights["room_preference"]
+        by_code = np.array([float(preference.get(room, 0.5)) for room in catalog.room_ids])
+        parts["room"] = by_code[catalog.room[rows]]
+
     guests = query.context.get("guests")
     if guests:
         spare = catalog.accommodates[rows] - int(guests)
@@ -68,7 +73,7 @@ def rank(evaluator: QueryEvaluator, rows: np.ndarray, top: int, likeness: np.nda
         parts["likeness"] = likeness
         weights["likeness"] = 1.0
 
-    active = {name: float(weights[name]) for name in parts}
+    active = {name: float(weights[name]) for name in parts}  # room_preference is not a weight
     norm = sum(active.values()) or 1.0
     scores = np.round(sum(active[name] * parts[name] for name in parts) / norm, 9)
     scores = np.broadcast_to(scores, rows.shape).astype(float)

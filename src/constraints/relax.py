@@ -168,12 +168,24 @@ class Relaxer:
             return []
         table = diagnosis.satisfied_without
         feasible = table >= need
-        minimal = feasible.copy()
         index = np.arange(1 << n)
+        # A budget for the stay is priced for the stay asked: a drop that takes
+        # that stay away (its dates, else its length) takes the budget with it.
+        anchor = self._stay_anchor(diagnosis.hard)
+        budget = diagnosis.bits_of(c for c in diagnosis.hard if c.attribute == "total_price")
+        if anchor is not None and budget:
+            anchor_bit = diagnosis.bits_of([anchor])
+            feasible &= ((index & anchor_bit) == 0) | ((index & budget) == budget)
+        some = feasible.copy()  # some[R]: R or a subset of it is feasible
         for i in range(n):
             bit = 1 << i
             has = (index & bit) != 0
-            minimal[has] &= ~feasible[index[has] ^ bit]
+            some[has] |= some[index[has] ^ bit]
+        minimal = feasible.copy()
+        for i in range(n):
+            bit = 1 << i
+            has = (index & bit) != 0
+            minimal[has] &= ~some[index[has] ^ bit]
         minimal[0] = False
         relaxations = []
         for subset in np.flatnonzero(minimal):
@@ -185,6 +197,12 @@ class Relaxer:
                 cost=float(sum(self.priority(c) + 1 for c in removed)),
             ))
         return relaxations
+
+    def _stay_anchor(self, hard: list[Constraint]) -> Constraint | None:
+        """The hard constraint a stay budget is priced with: the dates, else the nights."""
+        if self.evaluator.dates is not None:
+            return next((c for c in hard if c.attribute == "dates"), None)
+        return next((c for c in hard if c.attribute == "nights"), None)
 
     # --- replacing one constraint ------------------------------------------------------
 

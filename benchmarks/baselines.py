@@ -1,0 +1,279 @@
+"""Comparison implementations for the engine benchmark: naive pandas and indexed SQLite.
+
+Both answer the benchmark's search with the engine's matching semantics, and
+nothing more (no ranking model, no relaxation):
+
+- location equals the requested destination;
+- price per night, converted to the base currency with the rates of
+  `engine.yml`, is at most the budget;
+- accommodates is at least the number of guests;
+- every requested amenity is in the property's `;`-separated amenity ids;
+- the property type is one of the requested types (when types are asked);
+- the rating is at least r (when asked) and only counts when
+  review_count >= `rating.min_reviews` of `engine.yml`;
+- the knowledge rule `big_group_bedrooms` of `rules.yml` ("more than 6 guests
+  -> at least ceil(guests / 2) bedrooms", a hard constraint the engine derives
+  by itself) is mirrored here, since the benchmark's guest counts trigger it.
+
+Each returns the number of matches and the ids of the top three by a simple
+score: rating descending (unrated last), then id ascending.
+
+They read the knowledge files and the catalog CSV themselves and never import
+the engine, so a mistake in the engine's loading or masks shows up as a
+disagreement instead of being shared.
+"""
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+import yaml
+
+BIG_GROUP_GUESTS = 6  # rules.yml, big_group_bedrooms: guests > 6 -> bedrooms >= ceil(guests / 2)
+TOP = 3
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One benchmark search, in plain values (no engine types)."""
+
+    location: str
+    max_price: float
+    guests: int
+    amenities: tuple[str, ...]
+    types: tuple[str, ...] = ()
+    min_rating: float | None = None
+    check_in: str | None = None   # ISO dates; only the engine knows calendars
+    check_out: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Spec":
+        return cls(
+            location=str(data["location"]),
+            max_price=float(data["max_price"]),
+            guests=int(data["guests"]),
+            amenities=tuple(data.get("amenities") or ()),
+            types=tuple(data.get("types") or ()),
+            min_rating=None if data.get("min_rating") is None else float(data["min_rating"]),
+            check_in=data.get("check_in"),
+            check_out=data.get("check_out"),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "location": self.location, "max_price": self.max_price, "guests": self.guests,
+            "amenities": list(self.amenities), "types": list(self.types), "min_rating": self.min_rating,
+            "check_in": self.check_in, "check_out": self.check_out,
+        }
+
+    @property
+    def min_bedrooms(self) -> int | None:
+        """The bedrooms the engine's big-group rule derives from the guests."""
+        return math.ceil(self.guests / 2) if self.guests > BIG_GROUP_GUESTS else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the semantics need from engine.yml, read independently of the engine."""
+
+    rates: Mapping[str, float]
+    base: str
+    min_reviews: int
+
+    @classmethod
+    def load(cls, knowledge_dir: Path | str) -> "Settings":
+        with open(Path(knowledge_dir) / "engine.yml", encoding="utf-8") as handle:
+            settings = yaml.safe_load(handle)
+        currency = settings["currency"]
+        return cls(rates={k.upper(): float(v) for k, v in currency["rates"].items()},
+                   base=str(currency["base"]).upper(),
+                   min_reviews=int(settings["rating"]["min_reviews"]))
+
+
+@dataclass
+class Answer:
+    count: int
+    top: list[str] = field(default_factory=list)
+
+
+def amenity_pattern(amenity: str) -> str:
+    """A regex for one id inside a `;`-joined list.
+
+    A bare `str.contains("washer")` would also match "dishwasher" (and "dryer"
+    "hair_dryer", "pool" "pool_table"): the delimiters are required. The
+    pattern starts with the id itself and checks the delimiters with
+    lookarounds, so the regex engine can scan for the literal first: about 8x
+    faster than `(?:^|;)washer(?:;|$)`, which is tried at every position.
+    """
+    word = re.escape(amenity)
+    return rf"{word}(?<![^;]{word})(?![^;])"
+
+
+class PandasBaseline:
+    """`DataFrame.query` over the raw catalog, as written without precomputation.
+
+    The only column added at build time is each row's currency rate, so the
+    budget can be compared in the base currency inside the query string.
+    """
+
+    name = "pandas"
+
+    def __init__(self, frame: pd.DataFrame, settings: Settings) -> None:
+        self.frame = frame
+        self.settings = settings
+
+    @classmethod
+    def build(cls, catalog_path: Path | str, knowledge_dir: Path | str) -> "PandasBaseline":
+        settings = Settings.load(knowledge_dir)
+        frame = pd.read_csv(catalog_path)
+        currency = frame["currency"].fillna(settings.base).astype(str).str.strip().str.upper()
+        frame["rate"] = currency.map(settings.rates)
+        return cls(frame, settings)
+
+    def search(self, spec: Spec) -> Answer:
+        names: dict[str, Any] = {
+            "loc": spec.location, "budget": spec.max_price, "guests": spec.guests,
+            "types": list(spec.types), "rating": spec.min_rating,
+            "min_reviews": self.settings.min_reviews, "bedrooms": spec.min_bedrooms,
+        }
+        parts = ["location == @loc", "price_per_night * rate <= @budget", "accommodates >= @guests"]
+        for i, amenity in enumerate(spec.amenities):
+            names[f"a{i}"] = amenity_pattern(amenity)
+            parts.append(f"amenities.str.contains(@a{i}, regex=True, na=False)")
+        if spec.types:
+            parts.append("property_type in @types")
+        if spec.min_rating is not None:
+            parts.append("review_count >= @min_reviews and rating >= @rating")
+        if spec.min_bedrooms is not None:
+            parts.append("bedrooms >= @bedrooms")
+        found = self.frame.query(" and ".join(parts), engine="python", local_dict=names)
+        top = found.sort_values(["rating", "id"], ascending=[False, True], na_position="last")["id"].head(TOP)
+        return Answer(len(found), [str(x) for x in top])
+
+
+class SqliteBaseline:
+    """An in-memory SQLite database with the indexes a developer would add.
+
+    `properties` is indexed on (location, price_base) and on accommodates;
+    `amenities(property_id, amenity)` is a WITHOUT ROWID table whose primary key
+    is (amenity, property_id), i.e. it *is* that index. Each requested amenity
+    becomes an EXISTS subquery; ANALYZE runs once after loading so the planner
+    knows how selective each index is.
+    """
+
+    name = "sqlite"
+
+    def __init__(self, connection: sqlite3.Connection, settings: Settings) -> None:
+        self.db = connection
+        self.settings = settings
+
+    @classmethod
+    def build(cls, catalog_path: Path | str, knowledge_dir: Path | str) -> "SqliteBaseline":
+        settings = Settings.load(knowledge_dir)
+        frame = pd.read_csv(catalog_path, usecols=[
+            "id", "location", "property_type", "accommodates", "bedrooms", "price_per_night",
+            "currency", "amenities", "rating", "review_count"], dtype={"id": str, "amenities": str})
+        return cls.from_frame(frame, settings)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame, settings: Settings) -> "SqliteBaseline":
+        db = sqlite3.connect(":memory:")
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("""CREATE TABLE properties (
+            pid INTEGER PRIMARY KEY, id TEXT NOT NULL, location TEXT NOT NULL, property_type TEXT,
+            accommodates INTEGER, bedrooms INTEGER, price_base REAL, rating REAL, review_count INTEGER)""")
+        db.execute("""CREATE TABLE amenities (
+            property_id INTEGER NOT NULL, amenity TEXT NOT NULL,
+            PRIMARY KEY (amenity, property_id)) WITHOUT ROWID""")
+        currency = frame["currency"].fillna(settings.base).astype(str).str.strip().str.upper()
+        price_base = frame["price_per_night"].astype(float) * currency.map(settings.rates)
+        rating = frame["rating"].astype(float)
+        rows = zip(range(len(frame)), frame["id"].astype(str), frame["location"].astype(str),
+                   frame["property_type"].astype(str), _ints(frame["accommodates"]), _ints(frame["bedrooms"]),
+                   _floats(price_base), _floats(rating), _ints(frame["review_count"]))
+        db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        pairs = (frame["amenities"].fillna("").str.split(";").explode().str.strip())
+        pairs = pairs[pairs != ""]
+        pairs = pd.DataFrame({"pid": pairs.index.to_numpy(), "amenity": pairs.to_numpy()})
+        pairs = pairs.drop_duplicates().sort_values(["amenity", "pid"], kind="stable")
+        db.executemany("INSERT INTO amenities VALUES (?, ?)",
+                       zip(pairs["pid"].tolist(), pairs["amenity"].tolist()))
+        db.execute("CREATE INDEX properties_location_price ON properties (location, price_base)")
+        db.execute("CREATE INDEX properties_accommodates ON properties (accommodates)")
+        db.execute("ANALYZE")
+        db.commit()
+        return cls(db, settings)
+
+    def sql(self, spec: Spec) -> tuple[str, list[Any]]:
+        where = ["p.location = ?", "p.price_base <= ?", "p.accommodates >= ?"]
+        params: list[Any] = [spec.location, spec.max_price, spec.guests]
+        for amenity in spec.amenities:
+            where.append("EXISTS (SELECT 1 FROM amenities a WHERE a.amenity = ? AND a.property_id = p.pid)")
+            params.append(amenity)
+        if spec.types:
+            where.append(f"p.property_type IN ({', '.join('?' for _ in spec.types)})")
+            params.extend(spec.types)
+        if spec.min_rating is not None:
+            where.append("p.review_count >= ? AND p.rating >= ?")
+            params.extend([self.settings.min_reviews, spec.min_rating])
+        if spec.min_bedrooms is not None:
+            where.append("p.bedrooms >= ?")
+            params.append(spec.min_bedrooms)
+        sql = ("SELECT p.id, COUNT(*) OVER () FROM properties p WHERE " + " AND ".join(where)
+               + f" ORDER BY p.rating DESC NULLS LAST, p.id LIMIT {TOP}")
+        return sql, params
+
+    def search(self, spec: Spec) -> Answer:
+        sql, params = self.sql(spec)
+        rows = self.db.execute(sql, params).fetchall()
+        return Answer(int(rows[0][1]) if rows else 0, [str(r[0]) for r in rows])
+
+    def plan(self, spec: Spec) -> list[str]:
+        sql, params = self.sql(spec)
+        return [str(r[-1]) for r in self.db.execute("EXPLAIN QUERY PLAN " + sql, params)]
+
+
+def _ints(values: Iterable[Any]) -> Iterable[int | None]:
+    return (None if v != v else int(v) for v in values)
+
+
+def _floats(values: Iterable[Any]) -> Iterable[float | None]:
+    return (None if v != v else float(v) for v in values)
+
+
+BASELINES = {"pandas": PandasBaseline, "sqlite": SqliteBaseline}
+
+
+def build(name: str, catalog_path: Path | str, knowledge_dir: Path | str) -> PandasBaseline | SqliteBaseline:
+    return BASELINES[name].build(catalog_path, knowledge_dir)
+
+
+def engine_query(spec: Spec) -> Any:
+    """The same search as an engine Query (imported lazily: the baselines never need it)."""
+    from datetime import date
+
+    from constraints.query import StayDates, build_query
+
+    dates = None
+    if spec.check_in and spec.check_out:
+        dates = StayDates(date.fromisoformat(spec.check_in), date.fromisoformat(spec.check_out))
+    return build_query(location=spec.location, max_price=spec.max_price, guests=spec.guests,
+                       amenities=spec.amenities, property_types=spec.types, min_rating=spec.min_rating,
+                       dates=dates)
+
+
+def first_disagreement(answers: Mapping[str, Sequence[int]], specs: Sequence[Spec]) -> str | None:
+    """The first query whose match counts differ between implementations, as one line."""
+    names = list(answers)
+    for k, spec in enumerate(specs):
+        counts = {n: answers[n][k] for n in names if k < len(answers[n])}
+        if len(set(counts.values())) > 1:
+            shown = ", ".join(f"{n}={c}" for n, c in counts.items())
+            return f"query #{k} {spec.to_json()}: {shown}"
+    return None

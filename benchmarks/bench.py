@@ -1,0 +1,894 @@
+#!/usr/bin/env python
+"""Engine benchmark: search, no-match and dated-search latency at 10k / 100k / 1M properties.
+
+    python benchmarks/bench.py [--sizes 10000,100000,1000000] [--queries 200]
+
+Steps (each heavy step runs in its own fresh Python process, so the peak
+memory it reports belongs to that step alone; this orchestrating process only
+uses the standard library and stays small, because a child inherits the
+parent's peak RSS through fork/exec):
+
+1. generate   the catalog of each size with the committed generator (fixed
+              seed) into benchmarks/data/catalog-{size}.csv, and for the
+              calendar sizes (100k) a 365-day calendar beside it; reused when
+              the size, seed and generator inputs are unchanged.
+2. queries    seeded query sets: `search` (5 constraints, drawn from a random
+              property so each has at least one match), `nomatch` (random
+              tight combinations kept only when nothing matches) and, with a
+              calendar, `dated` (the 5 constraints plus check-in/out on which
+              the drawn property is free).
+3. engine     Engine.load + engine.search on every query; load time, peak RSS.
+4. baselines  naive pandas and indexed SQLite (benchmarks/baselines.py) on the
+              same `search` and `nomatch` queries; their match counts are
+              checked against the engine's.
+
+The markdown table goes to stdout and into BENCHMARKS.md between the
+engine-benchmark markers. Raw figures: benchmarks/data/results.json.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks"
+DATA = BENCH / "data"
+KNOWLEDGE = ROOT / "knowledge"
+REPORT = ROOT / "BENCHMARKS.md"
+START_MARK = "<!-- engine-benchmark:start -->"
+END_MARK = "<!-- engine-benchmark:end -->"
+
+CATALOG_SEED = 7
+CALENDAR_SEED = 7
+QUERY_SEED = 2026
+CALENDAR_START = dt.date(2026, 11, 1)
+CALENDAR_DAYS = 365
+WARMUP = 5                      # untimed engine searches per query set
+AGREEMENT_QUERIES = 50          # at least this many queries are compared across implementations
+CATEGORIES = ("search", "nomatch", "dated")
+TITLES = {
+    "search": "Search, 5 constraints",
+    "nomatch": "No-match path (conflict + relaxations + near misses)",
+    "dated": "Dated search, 5 constraints + dates (365-day calendar)",
+}
+# (category, size, p95 ceiling in ms)
+TARGETS = [("search", 100_000, 5.0), ("search", 1_000_000, 40.0),
+           ("nomatch", 100_000, 20.0), ("dated", 100_000, 10.0)]
+
+
+# --- small helpers (standard library only) ------------------------------------------------
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def parse_sizes(text: str) -> list[int]:
+    sizes = []
+    for part in text.split(","):
+        part = part.strip().lower().replace("_", "")
+        if not part:
+            continue
+        factor = 1
+        if part.endswith("k"):
+            factor, part = 1_000, part[:-1]
+        elif part.endswith("m"):
+            factor, part = 1_000_000, part[:-1]
+        sizes.append(int(float(part) * factor))
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError("sizes must be positive numbers, e.g. 10000,100000,1000000")
+    return sizes
+
+
+def label(size: int) -> str:
+    if size >= 1_000_000 and size % 1_000_000 == 0:
+        return f"{size // 1_000_000}M"
+    if size >= 1_000 and size % 1_000 == 0:
+        return f"{size // 1_000}k"
+    return f"{size:,}"
+
+
+def fingerprint(paths: Sequence[Path], *extra: Any) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(extra, default=str).encode())
+    return digest.hexdigest()[:16]
+
+
+def catalog_path(size: int) -> Path:
+    return DATA / f"catalog-{size}.csv"
+
+
+def peak_rss_mib() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
+
+
+def proc_status(key: str) -> float | None:
+    """VmHWM / VmRSS of this process in MiB (per address space, a cross-check of ru_maxrss)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Linear-interpolated percentile (numpy's default), without numpy."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * q / 100.0
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def summary(times_ms: Sequence[float]) -> dict[str, float]:
+    return {"n": len(times_ms), "p50": percentile(times_ms, 50), "p95": percentile(times_ms, 95),
+            "mean": sum(times_ms) / len(times_ms) if times_ms else float("nan"),
+            "max": max(times_ms) if times_ms else float("nan")}
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
+    tmp.replace(path)
+
+
+def read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# --- worker: generate ---------------------------------------------------------------------
+
+def catalog_fingerprint(size: int, seed: int) -> str:
+    sources = [ROOT / "src/constraints/generate_catalog.py",
+               *(KNOWLEDGE / n for n in ("locations.yml", "amenities.yml", "property_types.yml"))]
+    return fingerprint(sources, size, seed)
+
+
+def calendar_fingerprint(catalog_fp: str, start: dt.date, end: dt.date, seed: int) -> str:
+    sources = [ROOT / "src/constraints/generate_calendar.py",
+               *(KNOWLEDGE / n for n in ("locations.yml", "engine.yml"))]
+    return fingerprint(sources, catalog_fp, start, end, seed)
+
+
+def worker_generate(size: int, seed: int, with_calendar: bool) -> dict[str, Any]:
+    import pandas as pd
+
+    from constraints.availability import calendar_path_for
+    from constraints.generate_calendar import generate_calendar, write_calendar
+    from constraints.generate_catalog import generate_catalog, write_catalog
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    path = catalog_path(size)
+    meta_path = path.with_suffix(".meta.json")
+    meta = read_json(meta_path) if meta_path.exists() else {}
+    catalog_fp = catalog_fingerprint(size, seed)
+    frame = None
+    if path.exists() and meta.get("fingerprint") == catalog_fp and meta.get("size") == size \
+            and meta.get("seed") == seed and meta.get("bytes") == path.stat().st_size:
+        log(f"  catalog {path.name}: reused (generated in {meta['generate_s']:.1f} s)")
+        meta["reused"] = True
+    else:
+        log(f"  catalog {path.name}: generating {size:,} properties (seed {seed}) ...")
+        started = time.perf_counter()
+        frame = generate_catalog(KNOWLEDGE, size, seed)
+        generated = time.perf_counter() - started
+        tmp = path.with_name(path.name + ".tmp.csv")
+        write_catalog(frame, tmp)
+        tmp.replace(path)
+        written = time.perf_counter() - started - generated
+        meta = {"size": size, "seed": seed, "fingerprint": catalog_fp, "rows": len(frame),
+                "generate_s": generated, "write_s": written, "bytes": path.stat().st_size, "reused": False}
+        log(f"  catalog {path.name}: {generated:.1f} s to generate, {written:.1f} s to write")
+
+    calendar_file = calendar_path_for(path)
+    start = CALENDAR_START
+    end = CALENDAR_START + dt.timedelta(days=CALENDAR_DAYS - 1)
+    if with_calendar:
+        calendar_fp = calendar_fingerprint(catalog_fp, start, end, CALENDAR_SEED)
+        old = meta.get("calendar") or {}
+        if calendar_file.exists() and old.get("fingerprint") == calendar_fp and \
+                old.get("bytes") == calendar_file.stat().st_size and meta.get("reused"):
+            log(f"  calendar {calendar_file.name}: reused (generated in {old['generate_s']:.1f} s)")
+            old["reused"] = True
+        else:
+            if frame is None:
+                frame = pd.read_csv(path)
+            log(f"  calendar {calendar_file.name}: generating {CALENDAR_DAYS} days for {size:,} properties ...")
+            started = time.perf_counter()
+            runs = generate_calendar(KNOWLEDGE, frame, start, end, CALENDAR_SEED)
+            generated = time.perf_counter() - started
+            tmp = calendar_file.with_name(calendar_file.name + ".tmp.csv")
+            write_calendar(runs, tmp, start, end)
+            tmp.replace(calendar_file)
+            written = time.perf_counter() - started - generated
+            old = {"fingerprint": calendar_fp, "start": start.isoformat(), "end": end.isoformat(),
+                   "days": CALENDAR_DAYS, "seed": CALENDAR_SEED, "runs": len(runs), "generate_s": generated,
+                   "write_s": written, "bytes": calendar_file.stat().st_size, "reused": False}
+            log(f"  calendar {calendar_file.name}: {generated:.1f} s to generate, {written:.1f} s to write")
+        meta["calendar"] = old
+    else:
+        meta.pop("calendar", None)
+        if calendar_file.exists():  # only sizes with a calendar are measured with one
+            calendar_file.unlink()
+    write_json(meta_path, meta)
+    return meta
+
+
+# --- worker: queries ----------------------------------------------------------------------
+
+class _Columns:
+    """The catalog columns the query generator needs, as numpy arrays (independent of the engine)."""
+
+    def __init__(self, path: Path) -> None:
+        import numpy as np
+        import pandas as pd
+
+        sys.path.insert(0, str(BENCH))
+        from baselines import Settings
+
+        settings = Settings.load(KNOWLEDGE)
+        frame = pd.read_csv(path, usecols=[
+            "id", "location", "property_type", "accommodates", "bedrooms", "price_per_night", "currency",
+            "amenities", "rating", "review_count", "min_nights", "max_nights"], dtype={"id": str, "amenities": str})
+        self.n = len(frame)
+        self.ids = frame["id"].to_numpy(dtype=object)
+        self.location = frame["location"].to_numpy(dtype=object)
+        self.destinations = sorted(set(self.location))
+        self.rows_of = {name: np.flatnonzero(self.location == name) for name in self.destinations}
+        self.ptype = frame["property_type"].to_numpy(dtype=object)
+        self.types = sorted(set(self.ptype))
+        self.acc = frame["accommodates"].to_numpy(dtype=np.int64)
+        self.bedrooms = frame["bedrooms"].fillna(0).to_numpy(dtype=np.int64)
+        currency = frame["currency"].fillna(settings.base).str.strip().str.upper()
+        self.price = frame["price_per_night"].to_numpy(dtype=float) * currency.map(settings.rates).to_numpy(float)
+        self.rating = frame["rating"].to_numpy(dtype=float)
+        self.rated = (frame["review_count"].fillna(0).to_numpy() >= settings.min_reviews) & ~np.isnan(self.rating)
+        self.min_nights = frame["min_nights"].fillna(1).to_numpy(dtype=np.int64)
+        self.max_nights = frame["max_nights"].fillna(100_000).to_numpy(dtype=np.int64)
+        tokens = frame["amenities"].fillna("").str.split(";").explode().str.strip()
+        tokens = tokens[tokens != ""]
+        self.amenities = sorted(set(tokens.unique()))
+        codes = pd.Categorical(tokens.to_numpy(), categories=self.amenities).codes
+        self.amen = np.zeros((self.n, len(self.amenities)), dtype=bool)
+        self.amen[tokens.index.to_numpy(), codes] = True
+        self.amenity_share = self.amen.mean(axis=0)
+
+    def count(self, spec: dict[str, Any]) -> int:
+        """Matches of a spec with the benchmark's semantics (see baselines.py), inside its location."""
+        import numpy as np
+
+        rows = self.rows_of.get(spec["location"])
+        if rows is None:
+            return 0
+        ok = (self.price[rows] <= spec["max_price"]) & (self.acc[rows] >= spec["guests"])
+        for amenity in spec["amenities"]:
+            ok &= self.amen[rows, self.amenities.index(amenity)]
+        if spec["types"]:
+            ok &= np.isin(self.ptype[rows], spec["types"])
+        if spec["min_rating"] is not None:
+            ok &= self.rated[rows] & (self.rating[rows] >= spec["min_rating"])
+        if spec["guests"] > 6:
+            ok &= self.bedrooms[rows] >= math.ceil(spec["guests"] / 2)
+        return int(np.count_nonzero(ok))
+
+
+def _spec(location: str, max_price: float, guests: int, amenities: Sequence[str], types: Sequence[str] = (),
+          min_rating: float | None = None, check_in: str | None = None, check_out: str | None = None) -> dict[str, Any]:
+    return {"location": location, "max_price": float(max_price), "guests": int(guests),
+            "amenities": list(amenities), "types": list(types), "min_rating": min_rating,
+            "check_in": check_in, "check_out": check_out}
+
+
+def _from_property(cols: _Columns, i: int, rng: Any) -> dict[str, Any] | None:
+    """Five constraints that property i meets, loosened the way a traveller would state them."""
+    has = [cols.amenities[j] for j in range(len(cols.amenities)) if cols.amen[i, j]]
+    if not has:
+        return None
+    guests = int(rng.integers(1, cols.acc[i] + 1))
+    while guests > 6 and cols.bedrooms[i] < math.ceil(guests / 2):
+        guests -= 1  # the big-group rule would also ask for bedrooms this property lacks
+    budget = math.ceil(cols.price[i] * rng.uniform(1.0, 1.5) / 10) * 10
+    wanted = [str(a) for a in rng.choice(has, size=min(len(has), int(rng.integers(1, 3))), replace=False)]
+    bars = [r for r in (3.5, 4.0, 4.5, 4.7, 4.8, 4.9) if cols.rated[i] and r <= cols.rating[i]]
+    if bars and rng.random() < 0.4:
+        return _spec(cols.location[i], budget, guests, wanted, min_rating=float(rng.choice(bars)))
+    types = [cols.ptype[i]]
+    if rng.random() < 0.3:
+        types.append(str(rng.choice([t for t in cols.types if t != cols.ptype[i]] or types)))
+    return _spec(cols.location[i], budget, guests, wanted, types=types)
+
+
+def _search_queries(cols: _Columns, n: int, rng: Any) -> list[dict[str, Any]]:
+    queries = []
+    while len(queries) < n:
+        i = int(rng.integers(cols.n))
+        spec = _from_property(cols, i, rng)
+        if spec is not None:
+            spec["seed_property"] = str(cols.ids[i])
+            spec["expected_min"] = 1
+            queries.append(spec)
+    return queries
+
+
+def _nomatch_queries(cols: _Columns, n: int, rng: Any) -> tuple[list[dict[str, Any]], int]:
+    """Random tight combinations (many guests, a low budget, rarer amenities), kept when nothing matches."""
+    import numpy as np
+
+    rare = [a for a, share in zip(cols.amenities, cols.amenity_share) if share < 0.08] or cols.amenities
+    queries: list[dict[str, Any]] = []
+    attempts = 0
+    while len(queries) < n and attempts < 500 * n:
+        attempts += 1
+        location = str(rng.choice(cols.destinations))
+        prices = cols.price[cols.rows_of[location]]
+        budget = max(10.0, math.floor(float(np.quantile(prices, rng.uniform(0.02, 0.4))) * rng.uniform(0.7, 1.1) / 5) * 5)
+        guests = int(rng.integers(3, 13))
+        pool = rare if rng.random() < 0.6 else cols.amenities
+        wanted = [str(a) for a in rng.choice(pool, size=int(rng.integers(1, 3)), replace=False)]
+        if rng.random() < 0.5:
+            spec = _spec(location, budget, guests, wanted,
+                         types=[str(t) for t in rng.choice(cols.types, size=int(rng.integers(1, 3)), replace=False)])
+        else:
+            spec = _spec(location, budget, guests, wanted, min_rating=float(rng.choice([4.5, 4.7, 4.8, 4.9])))
+        if cols.count(spec) == 0:
+            spec["expected_max"] = 0
+            queries.append(spec)
+    return queries, attempts
+
+
+def _dated_queries(cols: _Columns, n: int, rng: Any, calendar: Path) -> list[dict[str, Any]]:
+    """The search queries' shape plus a 2-7 night stay on which the drawn property is free."""
+    import numpy as np
+    import pandas as pd
+
+    with open(calendar, encoding="utf-8") as handle:
+        first_line = handle.readline().split()
+    window_start, window_end = dt.date.fromisoformat(first_line[2]), dt.date.fromisoformat(first_line[3])
+    days = (window_end - window_start).days + 1
+    runs = pd.read_csv(calendar, comment="#", dtype={"id": str, "available": str})
+    runs = runs[runs["available"].str.lower() == "false"]
+    origin = pd.Timestamp(window_start)
+    start = (pd.to_datetime(runs["start"]) - origin).dt.days.to_numpy()
+    end = (pd.to_datetime(runs["end"]) - origin).dt.days.to_numpy()
+    order = np.argsort(runs["id"].to_numpy(dtype=str), kind="stable")
+    run_ids = runs["id"].to_numpy(dtype=str)[order]
+    start, end = start[order], end[order]
+
+    queries = []
+    while len(queries) < n:
+        i = int(rng.integers(cols.n))
+        low, high = max(2, int(cols.min_nights[i])), min(7, int(cols.max_nights[i]))
+        if low > high:
+            continue
+        spec = _from_property(cols, i, rng)
+        if spec is None:
+            continue
+        a, b = np.searchsorted(run_ids, cols.ids[i], "left"), np.searchsorted(run_ids, cols.ids[i], "right")
+        booked_from, booked_to = start[a:b], end[a:b]
+        for _ in range(40):
+            nights = int(rng.integers(low, high + 1))
+            check_in = int(rng.integers(0, days - nights + 1))
+            if not np.any((booked_from < check_in + nights) & (booked_to > check_in)):
+                spec["check_in"] = (window_start + dt.timedelta(days=check_in)).isoformat()
+                spec["check_out"] = (window_start + dt.timedelta(days=check_in + nights)).isoformat()
+                spec["seed_property"] = str(cols.ids[i])
+                spec["expected_min"] = 1
+                queries.append(spec)
+                break
+    return queries
+
+
+def worker_queries(size: int, n: int, seed: int, out: Path) -> dict[str, Any]:
+    import numpy as np
+
+    from constraints.availability import calendar_path_for
+
+    started = time.perf_counter()
+    cols = _Columns(catalog_path(size))
+    rng = np.random.default_rng([seed, size])
+    queries: dict[str, Any] = {"search": _search_queries(cols, n, rng)}
+    queries["nomatch"], attempts = _nomatch_queries(cols, n, rng)
+    calendar = calendar_path_for(catalog_path(size))
+    if calendar.exists():
+        queries["dated"] = _dated_queries(cols, n, rng, calendar)
+    info = {"seed": seed, "nomatch_attempts": attempts, "build_s": time.perf_counter() - started,
+            "counts": {k: len(v) for k, v in queries.items()}}
+    write_json(out, {"info": info, **queries})
+    return info
+
+
+# --- worker: engine -----------------------------------------------------------------------
+
+def worker_engine(size: int, queries_file: Path) -> dict[str, Any]:
+    import gc
+
+    sys.path.insert(0, str(BENCH))
+    from baselines import Spec, engine_query
+
+    from constraints import Engine
+
+    queries = read_json(queries_file)
+    gc.collect()
+    started = time.perf_counter()
+    engine = Engine.load(KNOWLEDGE, catalog_path(size))
+    load_s = time.perf_counter() - started
+    out: dict[str, Any] = {
+        "load_s": load_s, "rss_after_load_mib": peak_rss_mib(), "hwm_after_load_mib": proc_status("VmHWM"),
+        "rows": engine.catalog.size, "skipped_rows": len(engine.catalog.skipped),
+        "calendar_days": engine.catalog.availability.days if engine.catalog.availability else None,
+        "categories": {},
+    }
+    log(f"  engine: loaded {engine.catalog.size:,} properties in {load_s:.1f} s, "
+        f"peak RSS {out['rss_after_load_mib']:.0f} MiB")
+    for category in CATEGORIES:
+        if category not in queries:
+            continue
+        specs = [Spec.from_json(q) for q in queries[category]]
+        prepared = [engine_query(s) for s in specs]
+        for query in prepared[:WARMUP]:
+            engine.search(query, limit=3)
+        times, counts, relaxations, problems = [], [], [], []
+        for k, query in enumerate(prepared):
+            t0 = time.perf_counter_ns()
+            result = engine.search(query, limit=3)
+            times.append((time.perf_counter_ns() - t0) / 1e6)
+            counts.append(result.total_matches)
+            relaxations.append(len(result.relaxations))
+            expected = queries[category][k]
+            if result.total_matches < expected.get("expected_min", 0):
+                problems.append(f"query #{k}: {result.total_matches} matches, but property "
+                                f"{expected.get('seed_property')} meets every constraint: {specs[k].to_json()}")
+            if result.total_matches > expected.get("expected_max", float("inf")):
+                problems.append(f"query #{k}: {result.total_matches} matches where the generator found none: "
+                                f"{specs[k].to_json()}")
+            if result.total_matches == 0 and (not result.relaxations
+                                              or any(r.matches < 1 for r in result.relaxations)):
+                problems.append(f"query #{k}: no match and no usable relaxation: {specs[k].to_json()}")
+        out["categories"][category] = {
+            **summary(times), "times_ms": times, "counts": counts, "relaxations": relaxations,
+            "with_matches": sum(1 for c in counts if c > 0), "problems": problems,
+        }
+        log(f"  engine {category}: p50 {percentile(times, 50):.2f} ms, p95 {percentile(times, 95):.2f} ms "
+            f"({len(times)} queries)")
+    out["rss_after_queries_mib"] = peak_rss_mib()
+    out["hwm_after_queries_mib"] = proc_status("VmHWM")
+    return out
+
+
+# --- worker: baselines --------------------------------------------------------------------
+
+def worker_baseline(size: int, impl: str, queries_file: Path, budget_s: float, minimum: int) -> dict[str, Any]:
+    sys.path.insert(0, str(BENCH))
+    from baselines import Spec, build
+
+    queries = read_json(queries_file)
+    started = time.perf_counter()
+    baseline = build(impl, catalog_path(size), KNOWLEDGE)
+    build_s = time.perf_counter() - started
+    out: dict[str, Any] = {"build_s": build_s, "rss_after_build_mib": peak_rss_mib(), "categories": {}}
+    log(f"  {impl}: built in {build_s:.1f} s")
+    for category in ("search", "nomatch"):
+        specs = [Spec.from_json(q) for q in queries.get(category, [])]
+        times, counts, tops = [], [], []
+        spent = 0.0
+        for k, spec in enumerate(specs):
+            if k >= minimum and spent > budget_s:
+                break  # the time budget per query set is spent; at least `minimum` queries were timed
+            t0 = time.perf_counter_ns()
+            answer = baseline.search(spec)
+            elapsed = (time.perf_counter_ns() - t0) / 1e6
+            spent += elapsed / 1e3
+            times.append(elapsed)
+            counts.append(answer.count)
+            tops.append(answer.top)
+        out["categories"][category] = {**summary(times), "times_ms": times, "counts": counts, "tops": tops,
+                                       "of": len(specs)}
+        log(f"  {impl} {category}: p50 {percentile(times, 50):.2f} ms, p95 {percentile(times, 95):.2f} ms "
+            f"({len(times)} of {len(specs)} queries)")
+    out["rss_after_queries_mib"] = peak_rss_mib()
+    return out
+
+
+# --- worker: profile ----------------------------------------------------------------------
+
+def worker_profile(size: int, category: str, queries_file: Path, out_text: Path) -> dict[str, Any]:
+    import cProfile
+    import io
+    import pstats
+
+    sys.path.insert(0, str(BENCH))
+    from baselines import Spec, engine_query
+
+    from constraints import Engine
+
+    engine = Engine.load(KNOWLEDGE, catalog_path(size))
+    prepared = [engine_query(Spec.from_json(q)) for q in read_json(queries_file)[category]]
+    for query in prepared[:WARMUP]:
+        engine.search(query, limit=3)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for query in prepared:
+        engine.search(query, limit=3)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    total = stats.total_tt  # type: ignore[attr-defined]
+    rows = []
+    for (filename, line, function), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        where = f"{Path(filename).name}:{line}({function})" if line else function
+        if "constraints" in filename:
+            where = f"constraints/{Path(filename).name}:{line}({function})"
+        rows.append({"function": where, "calls": calls, "tottime_s": tottime, "cumtime_s": cumtime,
+                     "cum_share": cumtime / total if total else 0.0, "self_share": tottime / total if total else 0.0})
+    buffer = io.StringIO()
+    for key in ("cumulative", "tottime"):
+        buffer.write(f"==== sorted by {key} ====\n")
+        pstats.Stats(profiler, stream=buffer).sort_stats(key).print_stats(35)
+    out_text.write_text(buffer.getvalue(), encoding="utf-8")
+    rows.sort(key=lambda r: -r["cumtime_s"])
+    return {"total_s": total, "queries": len(prepared), "by_cumulative": rows[:40],
+            "by_self": sorted(rows, key=lambda r: -r["tottime_s"])[:25], "text": str(out_text)}
+
+
+# --- orchestration ------------------------------------------------------------------------
+
+def run_worker(kind: str, *args: str) -> Any:
+    """Run one step in a fresh interpreter and return the JSON it wrote."""
+    out = DATA / f".worker-{kind}-{os.getpid()}.json"
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--worker-out", str(out), *args]
+    completed = subprocess.run(command, cwd=ROOT)
+    if completed.returncode != 0:
+        raise SystemExit(f"benchmark step '{kind} {' '.join(args)}' failed with status {completed.returncode}")
+    try:
+        return read_json(out)
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def machine_info() -> dict[str, Any]:
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    memory = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            memory = int(handle.readline().split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    return {"cores": os.cpu_count(), "cpu": model, "memory_gib": memory,
+            "python": platform.python_version(), "numpy": version("numpy"), "pandas": version("pandas"),
+            "sqlite": _sqlite_version(), "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+            "load_average": os.getloadavg()}
+
+
+def _sqlite_version() -> str:
+    import sqlite3
+
+    return sqlite3.sqlite_version
+
+
+def agreement(size: int, queries: dict[str, Any], engine: dict[str, Any], baselines: dict[str, Any]
+              ) -> dict[str, Any]:
+    """Compare match counts of the engine and each baseline on every query the baselines timed."""
+    checked: dict[str, Any] = {}
+    for category in ("search", "nomatch"):
+        if category not in engine["categories"] or not baselines:
+            continue
+        counts = {"engine": engine["categories"][category]["counts"]}
+        for name, result in baselines.items():
+            counts[name] = result["categories"][category]["counts"]
+        n = min(len(c) for c in counts.values())
+        first = None
+        mismatches = 0
+        for k in range(n):
+            values = {name: c[k] for name, c in counts.items()}
+            if len(set(values.values())) > 1:
+                mismatches += 1
+                if first is None:
+                    spec = {key: v for key, v in queries[category][k].items() if v not in (None, [])}
+                    first = f"{label(size)} {category} query #{k} {json.dumps(spec)}: " + \
+                        ", ".join(f"{name}={v}" for name, v in values.items())
+        tops_differ = 0
+        if {"pandas", "sqlite"} <= baselines.keys():
+            a = baselines["pandas"]["categories"][category]["tops"]
+            b = baselines["sqlite"]["categories"][category]["tops"]
+            tops_differ = sum(1 for x, y in zip(a, b) if x != y)
+        checked[category] = {"compared": n, "mismatches": mismatches, "first": first, "tops_differ": tops_differ}
+        if first:
+            log(f"WARNING: match counts disagree ({mismatches} of {n} queries); first: {first}")
+    return checked
+
+
+def fmt_ms(stats: dict[str, Any] | None, with_n: bool = False) -> str:
+    if not stats or not stats.get("n"):
+        return "—"
+    text = f"{stats['p50']:.2f} / {stats['p95']:.2f}" if stats["p95"] < 100 else f"{stats['p50']:.0f} / {stats['p95']:.0f}"
+    if with_n and stats.get("of") and stats["n"] < stats["of"]:
+        text += f" (n={stats['n']})"
+    return text
+
+
+def target_verdicts(results: dict[int, dict[str, Any]]) -> list[tuple[str, str, float | None, float, bool | None]]:
+    verdicts = []
+    for category, size, ceiling in TARGETS:
+        engine = (results.get(size) or {}).get("engine")
+        stats = engine["categories"].get(category) if engine else None
+        p95 = stats["p95"] if stats else None
+        verdicts.append((category, label(size), p95, ceiling, None if p95 is None else p95 < ceiling))
+    return verdicts
+
+
+def render(results: dict[int, dict[str, Any]], machine: dict[str, Any], args: argparse.Namespace,
+           elapsed_s: float) -> str:
+    sizes = sorted(results)
+    head = "| | " + " | ".join(f"{label(s)}" for s in sizes) + " | Target |"
+    rule = "|---|" + "---:|" * len(sizes) + "---|"
+
+    def row(name: str, cells: list[str], target: str = "") -> str:
+        return f"| {name} | " + " | ".join(cells) + f" | {target} |"
+
+    def engine_cell(size: int, category: str) -> str:
+        stats = results[size]["engine"]["categories"].get(category)
+        text = fmt_ms(stats)
+        for cat, target_size, ceiling in TARGETS:
+            if cat == category and target_size == size and stats:
+                text = f"**{text}** {'✅' if stats['p95'] < ceiling else '❌'}"
+        return text
+
+    def target_text(category: str) -> str:
+        parts = [f"p95 < {c:g} ms at {label(s)}" for cat, s, c in TARGETS if cat == category]
+        return ", ".join(parts)
+
+    lines = [
+        "## Engine benchmark",
+        "",
+        f"Generated by `make bench` (`python benchmarks/bench.py --sizes {','.join(str(s) for s in args.sizes)} "
+        f"--queries {args.queries}`) on {machine['date']}.",
+        f"Machine: {machine['cores']} cores, {machine['cpu']}, {machine['memory_gib']:.0f} GiB RAM; "
+        f"Python {machine['python']}, numpy {machine['numpy']}, pandas {machine['pandas']}, SQLite {machine['sqlite']}. "
+        f"Load average at start {machine['load_average'][0]:.2f} (the machine is shared: figures are percentiles "
+        "of single runs, expect a few percent of noise and the odd outlier at p95).",
+        "",
+        "Latencies are p50 / p95 in milliseconds per `engine.search(query, limit=3)` (or per baseline search), "
+        f"{args.queries} seeded queries per set after {WARMUP} warm-up searches; bold figures have a target "
+        "(✅ met, ❌ missed). Memory is the process's peak RSS (`ru_maxrss`), each size in a fresh process.",
+        "",
+        head, rule,
+        row("Catalog generation (s), once, then reused",
+            [f"{results[s]['data']['generate_s']:.1f}" for s in sizes]),
+        row("Calendar generation (s), 365 days",
+            [f"{results[s]['data']['calendar']['generate_s']:.1f}" if results[s]['data'].get('calendar') else "—"
+             for s in sizes]),
+        row("Machine load average (1 min) when the engine step began",
+            [f"{results[s]['load_average']:.2f}" for s in sizes]),
+        row("Engine load (s): `Engine.load`, CSV + calendar", [f"{results[s]['engine']['load_s']:.1f}" for s in sizes],
+            "reported at 1M"),
+        row("Engine peak RSS after load (MiB)", [f"{results[s]['engine']['rss_after_load_mib']:,.0f}" for s in sizes],
+            "reported at 1M"),
+        row("Engine peak RSS after the queries (MiB)",
+            [f"{results[s]['engine']['rss_after_queries_mib']:,.0f}" for s in sizes], "reported at 1M"),
+        row(f"Engine: {TITLES['search']}", [engine_cell(s, "search") for s in sizes], target_text("search")),
+        row(f"Engine: {TITLES['nomatch']}", [engine_cell(s, "nomatch") for s in sizes], target_text("nomatch")),
+        row(f"Engine: {TITLES['dated']}", [engine_cell(s, "dated") for s in sizes], target_text("dated")),
+    ]
+    for name, title in (("pandas", "pandas `DataFrame.query`, naive"), ("sqlite", "SQLite in memory, indexed")):
+        if not any(name in results[s]["baselines"] for s in sizes):
+            continue
+
+        def base(s: int, key: str, fn: Any) -> str:
+            b = results[s]["baselines"].get(name)
+            return fn(b) if b else "—"
+
+        lines += [
+            row(f"{title}: build (s)", [base(s, "build", lambda b: f"{b['build_s']:.1f}") for s in sizes]),
+            row(f"{title}: search", [base(s, "search", lambda b: fmt_ms(b["categories"]["search"], True))
+                                     for s in sizes]),
+            row(f"{title}: no-match query (search only, no relaxation)",
+                [base(s, "nomatch", lambda b: fmt_ms(b["categories"]["nomatch"], True)) for s in sizes]),
+        ]
+    lines += [
+        row("Match counts engine = pandas = SQLite",
+            [_agreement_cell(results[s].get("agreement") or {}) for s in sizes]),
+        "",
+    ]
+    verdicts = target_verdicts(results)
+    measured = [v for v in verdicts if v[4] is not None]
+    missed = [v for v in measured if not v[4]]
+    if measured:
+        lines.append("Targets: " + "; ".join(
+            f"{TITLES[c].split(' (')[0].split(',')[0].lower()} at {s} p95 {p95:.2f} ms vs < {ceil:g} ms "
+            f"{'met' if ok else '**missed**'}" for c, s, p95, ceil, ok in measured) + ".")
+        lines.append("")
+    notes = [
+        "Queries. *Search*: location, max price per night, guests, one or two must-have amenities and either a "
+        "property type (sometimes two) or a minimum rating, all drawn from a random property so every query "
+        "has at least one match. *No-match*: random tight combinations (3–12 guests, a budget in the cheapest "
+        "2–40 % of the destination, one or two mostly rare amenities, a type or a 4.5+ rating) kept only when "
+        "nothing matches; the engine then also computes the conflict, the relaxations and the near-miss "
+        "alternatives, the baselines only run the search. *Dated*: the search set's shape plus a 2–7 night "
+        "stay inside the calendar window on which the drawn property is free (100k only: the 10k and 1M "
+        "catalogs have no calendar).",
+        "Baselines (`benchmarks/baselines.py`) use the engine's matching semantics (base-currency price, "
+        "rating only with enough reviews, the big-group bedrooms rule) and return the count and the top 3 "
+        "by rating; they were timed on the same queries, at least "
+        f"{args.baseline_min} per set and then until {args.baseline_budget:g} s per set were spent (n shown "
+        "when fewer than all). Their counts are compared with the engine's on every query they ran.",
+    ]
+    lines += [f"- {n}" for n in notes]
+    lines += ["", f"Whole run: {elapsed_s / 60:.1f} min. Raw figures: `benchmarks/data/results.json`."]
+    return "\n".join(lines)
+
+
+def _agreement_cell(checked: dict[str, Any]) -> str:
+    if not checked:
+        return "—"
+    total = sum(c["compared"] for c in checked.values())
+    bad = sum(c["mismatches"] for c in checked.values())
+    return f"{'all agree' if not bad else f'**{bad} disagree**'} ({total} queries)"
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace the text between our markers; create the file or append the block if needed."""
+    block = f"{START_MARK}\n{section.strip()}\n{END_MARK}"
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        start = text.find(START_MARK)
+        end = text.find(END_MARK, start + len(START_MARK)) if start >= 0 else -1
+        if start >= 0 and end >= 0:
+            text = text[:start] + block + text[end + len(END_MARK):]
+        else:
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
+    else:
+        text = "# Benchmarks\n\n" + block + "\n"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def orchestrate(args: argparse.Namespace) -> int:
+    began = time.perf_counter()
+    machine = machine_info()
+    DATA.mkdir(parents=True, exist_ok=True)
+    results: dict[int, dict[str, Any]] = {}
+    warnings: list[str] = []
+    for size in args.sizes:
+        log(f"== {label(size)} properties ==")
+        data = run_worker("generate", "--size", str(size), "--seed", str(args.seed),
+                          *(["--calendar"] if size in args.calendar_sizes else []))
+        queries_file = DATA / f"queries-{size}.json"
+        info = run_worker("queries", "--size", str(size), "--queries", str(args.queries),
+                          "--query-seed", str(args.query_seed), "--queries-file", str(queries_file))
+        log(f"  queries: {info['counts']} ({info['nomatch_attempts']} draws for the no-match set)")
+        load_average = os.getloadavg()[0]
+        engine = run_worker("engine", "--size", str(size), "--queries-file", str(queries_file))
+        for category, stats in engine["categories"].items():
+            for problem in stats["problems"]:
+                warnings.append(f"engine {label(size)} {category}: {problem}")
+                log(f"WARNING: engine {label(size)} {category}: {problem}")
+        baselines = {}
+        for impl in args.baselines:
+            baselines[impl] = run_worker("baseline", "--size", str(size), "--impl", impl,
+                                         "--queries-file", str(queries_file),
+                                         "--baseline-budget", str(args.baseline_budget),
+                                         "--baseline-min", str(args.baseline_min))
+        queries = read_json(queries_file)
+        checked = agreement(size, queries, engine, baselines)
+        warnings += [f"disagreement: {c['first']}" for c in checked.values() if c["first"]]
+        results[size] = {"data": data, "queries": info, "engine": engine, "baselines": baselines,
+                         "agreement": checked,
+                         "load_average": load_average}
+    profiles = {}
+    if args.profile:
+        for category, size, ceiling in TARGETS:
+            stats = (results.get(size) or {}).get("engine", {}).get("categories", {}).get(category)
+            if stats and (args.profile == "all" or stats["p95"] >= ceiling):
+                log(f"== profiling {category} at {label(size)} ==")
+                profiles[f"{category}-{size}"] = run_worker(
+                    "profile", "--size", str(size), "--category", category,
+                    "--queries-file", str(DATA / f"queries-{size}.json"),
+                    "--profile-text", str(DATA / f"profile-{category}-{size}.txt"))
+    elapsed = time.perf_counter() - began
+    section = render(results, machine, args, elapsed)
+    write_json(DATA / "results.json", {"machine": machine, "results": {str(k): v for k, v in results.items()},
+                                       "profiles": profiles, "warnings": warnings})
+    print(section)
+    for key, profile in profiles.items():
+        print(f"\nProfile {key}: {profile['queries']} searches, {profile['total_s']:.2f} s in total "
+              f"(full listing: {profile['text']})")
+        for entry in profile["by_cumulative"][:18]:
+            print(f"  {entry['cum_share']:6.1%} cum  {entry['self_share']:6.1%} self  {entry['calls']:>7}  "
+                  f"{entry['function']}")
+    if warnings:
+        print("\nWarnings:")
+        for warning in warnings:
+            print(f"- {warning}")
+    if not args.no_write:
+        write_section(args.report, section)
+        log(f"wrote the engine-benchmark section of {args.report}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=parse_sizes, default=parse_sizes("10000,100000,1000000"),
+                        help="catalog sizes, comma-separated (10k, 1M accepted)")
+    parser.add_argument("--queries", type=int, default=200, help="queries per set (at least 200 recommended)")
+    parser.add_argument("--seed", type=int, default=CATALOG_SEED, help="catalog generator seed")
+    parser.add_argument("--query-seed", type=int, default=QUERY_SEED)
+    parser.add_argument("--calendar-sizes", type=parse_sizes, default=parse_sizes("100000"),
+                        help="sizes that get a 365-day calendar (dated search is measured there)")
+    parser.add_argument("--baselines", default="pandas,sqlite",
+                        type=lambda s: [x for x in s.split(",") if x and x != "none"],
+                        help="comma-separated: pandas,sqlite (or none)")
+    parser.add_argument("--baseline-budget", type=float, default=45.0,
+                        help="seconds of baseline searching per query set before it stops early")
+    parser.add_argument("--baseline-min", type=int, default=AGREEMENT_QUERIES,
+                        help="baseline queries always timed per set, whatever the budget")
+    parser.add_argument("--profile", nargs="?", const="missed", choices=["missed", "all"],
+                        help="cProfile the engine on query sets that miss their target (or all targeted ones)")
+    parser.add_argument("--report", type=Path, default=REPORT)
+    parser.add_argument("--no-write", action="store_true", help="print the table without touching BENCHMARKS.md")
+    # internal: one step in a fresh process
+    parser.add_argument("--worker", choices=["generate", "queries", "engine", "baseline", "profile"],
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--worker-out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--calendar", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--queries-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--impl", help=argparse.SUPPRESS)
+    parser.add_argument("--category", help=argparse.SUPPRESS)
+    parser.add_argument("--profile-text", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.queries < 1:
+        parser.error("--queries must be at least 1")
+
+    if args.worker is None:
+        return orchestrate(args)
+    if args.worker == "generate":
+        result = worker_generate(args.size, args.seed, args.calendar)
+    elif args.worker == "queries":
+        result = worker_queries(args.size, args.queries, args.query_seed, args.queries_file)
+    elif args.worker == "engine":
+        result = worker_engine(args.size, args.queries_file)
+    elif args.worker == "baseline":
+        result = worker_baseline(args.size, args.impl, args.queries_file, args.baseline_budget, args.baseline_min)
+    else:
+        result = worker_profile(args.size, args.category, args.queries_file, args.profile_text)
+    write_json(args.worker_out, result)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,222 @@
+"""The custom actions, run in-process against the shipped knowledge and catalog.
+
+Each test is a short conversation: what the traveller says, what the bot
+answers and which slots change, as a Rasa server would see it.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from actions import engine_holder
+from actions.forms import ValidateSearchForm
+from actions.search_actions import ActionApplyOffer, ActionCritique, ActionDetails, ActionRecommend, ActionShowMore
+from constraints import Engine
+from tests.rasa_trackers import Conversation
+
+PRICE = re.compile(r"€[\d,]+ a night")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shipped_engine() -> Engine:
+    engine = engine_holder.load_engine_strict()
+    engine_holder.use_engine(engine)
+    yield engine
+    engine_holder.use_engine(None)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STAYS_TODAY", "2026-11-28")
+
+
+def search(conversation: Conversation, text: str, intent: str = "search", entities=(), requested=None):
+    turn = conversation.run(ValidateSearchForm(), text, intent, entities, requested)
+    return turn
+
+
+def complete(conversation: Conversation) -> None:
+    """What the form does once nothing is missing: must-haves asked once, then search."""
+    conversation.slots.setdefault("amenities", conversation.slots.get("amenities") or [])
+
+
+# --- the form: reading and checking values -----------------------------------------------
+
+
+def test_one_message_fills_every_slot_and_corrects_a_typo() -> None:
+    chat = Conversation()
+    turn = search(chat, "a place in lisbn for 4 under 150 a night with a pool")
+    assert "Lisbon, I assume." in turn.texts
+    assert chat.slots["location"] == "Lisbon"
+    assert chat.slots["guests"] == 4
+    assert chat.slots["budget"] == 150
+    assert chat.slots["amenities"] == ["pool"]
+
+
+def test_unknown_place_gets_suggestions_and_stays_unset() -> None:
+    chat = Conversation()
+    turn = search(chat, "Barcelonaa", intent="inform", requested="location")
+    assert chat.slots["location"] == "Barcelona"
+    turn = search(Conversation(), "Atlantis", intent="inform", requested="location")
+    assert turn.slot("location") is None
+    assert "I don't know 'Atlantis'" in turn.text
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("500 guests", "more than the places i know can sleep"),
+    ("0 guests", "how many people"),
+])
+def test_absurd_guest_counts_are_questioned(text: str, fragment: str) -> None:
+    chat = Conversation({"location": "Porto"})
+    turn = search(chat, text, intent="inform", requested="guests")
+    assert turn.sets("guests") and turn.slot("guests") is None
+    assert fragment in turn.text.lower()
+
+
+@pytest.mark.parametrize("text", ["under 2 euros a night", "1000000 a night", "-50 a night"])
+def test_absurd_budgets_are_questioned(text: str) -> None:
+    chat = Conversation({"location": "Porto", "guests": 2.0})
+    turn = search(chat, text, intent="inform", requested="budget")
+    assert turn.slot("budget") is None
+    assert "budget" in turn.text.lower() or "a night" in turn.text
+
+
+def test_bare_answers_fill_the_requested_slot() -> None:
+    chat = Conversation({"location": "Porto"})
+    search(chat, "4", intent="inform", requested="guests")
+    assert chat.slots["guests"] == 4
+    search(chat, "120", intent="inform", requested="budget")
+    assert chat.slots["budget"] == 120
+
+
+def test_no_must_haves_is_an_answer() -> None:
+    chat = Conversation({"location": "Porto", "guests": 2.0, "budget": 100.0})
+    search(chat, "no, just search", intent="deny", requested="amenities")
+    assert chat.slots["amenities"] == []
+
+
+def test_a_must_have_can_be_dropped_later() -> None:
+    chat = Conversation({"location": "Porto", "guests": 2.0, "budget": 100.0, "amenities": ["pool", "wifi"]})
+    search(chat, "no pool needed", intent="remove_constraint")
+    assert chat.slots["amenities"] == ["wifi"]
+
+
+def test_dates_are_read_and_past_dates_questioned() -> None:
+    chat = Conversation({"location": "Porto", "guests": 2.0, "budget": 100.0, "amenities": []})
+    search(chat, "from the 4th of March to the 11th", intent="inform")
+    assert (chat.slots["check_in"], chat.slots["check_out"], chat.slots["nights"]) == ("2027-03-04", "2027-03-11", 7)
+    turn = search(Conversation(), "from 2026-03-04 to 2026-03-08", intent="inform")
+    assert turn.slot("check_in") is None
+    assert "past" in turn.text
+
+
+def test_a_dog_becomes_a_pets_allowed_requirement() -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 2.0, "budget": 200.0, "amenities": []})
+    search(chat, "we are bringing our dog", intent="inform")
+    assert chat.slots["pets"] is True
+    turn = chat.run(ActionRecommend(), "", "inform")
+    assert turn.slot("shown")
+    assert all("pets_allowed" in engine_holder.engine().show(pid)["amenities"] for pid in turn.slot("shown"))
+    assert "travelling with a pet" in turn.text.lower() or "pets" in turn.text.lower()
+
+
+# --- recommending, repairing, critiquing --------------------------------------------------
+
+
+def test_results_name_title_price_and_why() -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 2.0, "budget": 150.0, "amenities": []})
+    turn = chat.run(ActionRecommend(), "", "search")
+    shown = chat.slots["shown"]
+    assert len(shown) == 3
+    for pid in shown:
+        assert engine_holder.engine().show(pid)["title"] in turn.text
+    assert len(PRICE.findall(turn.text)) >= 3
+    assert "Why:" in turn.text
+    assert {"Show more", "Cheaper", "Details 1"} <= set(turn.buttons)
+
+
+def test_no_match_explains_the_conflict_and_offers_repairs_with_counts() -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 4.0, "budget": 150.0, "amenities": ["pool"]})
+    turn = chat.run(ActionRecommend(), "", "search")
+    assert turn.text.startswith("Nothing")
+    offers = chat.slots["offers"]
+    assert 1 <= len(offers) <= 3
+    assert all(re.search(r"— \d+ places?$", b) for b in turn.buttons)
+    # accepting an offer gives exactly the places it promised
+    promised = offers[0]["matches"]
+    accepted = chat.run(ActionApplyOffer(), "the first one", "choose_offer", [{"entity": "ordinal", "value": "1"}])
+    assert "OK" in accepted.text
+    expected = min(promised, 3)
+    assert len(chat.slots["shown"]) == expected
+
+
+def test_cheaper_is_cheaper_than_the_shown_place_and_excludes_it() -> None:
+    chat = Conversation({"location": "Barcelona", "guests": 2.0, "budget": 300.0, "amenities": []})
+    chat.run(ActionRecommend(), "", "search")
+    first = chat.slots["shown"][0]
+    first_price = engine_holder.engine().show(first)["price_per_night"]
+    chat.run(ActionCritique(), "cheaper", "cheaper")
+    assert first in chat.slots["excluded"]
+    assert chat.slots["budget"] < first_price
+    for pid in chat.slots["shown"]:
+        assert engine_holder.engine().show(pid)["price_per_night"] < first_price
+
+
+def test_bigger_than_the_second_option() -> None:
+    chat = Conversation({"location": "Barcelona", "guests": 2.0, "budget": 400.0, "amenities": []})
+    chat.run(ActionRecommend(), "", "search")
+    second = chat.slots["shown"][1]
+    bedrooms = engine_holder.engine().show(second)["bedrooms"]
+    chat.run(ActionCritique(), "bigger than the second one", "bigger", [{"entity": "ordinal", "value": "second"}])
+    for pid in chat.slots["shown"]:
+        assert engine_holder.engine().show(pid)["bedrooms"] > bedrooms
+
+
+def test_show_more_moves_to_the_next_page() -> None:
+    chat = Conversation({"location": "Paris", "guests": 2.0, "budget": 300.0, "amenities": []})
+    chat.run(ActionRecommend(), "", "search")
+    first_page = list(chat.slots["shown"])
+    turn = chat.run(ActionShowMore(), "show more", "show_more")
+    assert set(first_page).isdisjoint(chat.slots["shown"])
+    assert "More places" in turn.text and "(4–6 of" in turn.text
+
+
+def test_details_answer_the_question_first() -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 2.0, "budget": 300.0, "amenities": ["pets allowed"],
+                         "shown": []})
+    chat.slots["amenities"] = ["pets_allowed"]
+    chat.run(ActionRecommend(), "", "search")
+    turn = chat.run(ActionDetails(), "does the second one allow dogs?", "ask_details",
+                    [{"entity": "ordinal", "value": "second"}])
+    assert turn.text.startswith("Yes — it has pets allowed.")
+    assert engine_holder.engine().show(chat.slots["shown"][1])["title"] in turn.text
+
+
+def test_web_channel_gets_property_cards() -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 2.0, "budget": 150.0, "amenities": []}, channel="socketio")
+    turn = chat.run(ActionRecommend(), "", "search")
+    cards = [m["custom"]["data"] for m in turn.messages if m.get("custom")]
+    assert cards and cards[0]["type"] == "property_cards"
+    assert [c["id"] for c in cards[0]["cards"]] == chat.slots["shown"]
+    assert all(c["price"] and c["why"] is not None for c in cards[0]["cards"])
+
+
+# --- failures: the traveller always gets an answer, and nothing is lost ------------------
+
+
+def test_engine_failure_becomes_an_apology_and_keeps_the_slots(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(engine_holder.engine(), "search", broken)
+    chat = Conversation({"location": "Lisbon", "guests": 2.0, "budget": 150.0, "amenities": []})
+    turn = chat.run(ActionRecommend(), "", "search")
+    assert "Sorry" in turn.text
+    assert turn.events == []
+    assert chat.slots["location"] == "Lisbon"
+
+
+def test_critique_before_any_result_asks_for_a_search() -> None:
+    turn = Conversation().run(ActionCritique(), "cheaper", "cheaper")
+    assert "where would you like to stay" in turn.text.lower()
