@@ -148,7 +148,7 @@ class MessageReader:
         parsed = None
         for span in spans:
             parsed = parsing.parse_guests(span) or parsed
-        parsed = parsing.parse_guests(self.text) or parsed
+        parsed = parsing.parse_guests(self.text, expected=self.requested == "guests") or parsed
         context = dict(self.slots.get("context") or {})
         if parsed is not None:
             if parsed.total:
@@ -170,7 +170,7 @@ class MessageReader:
         parsed = None
         for span in self._entity_text("budget"):
             parsed = parsing.parse_budget(span) or parsed
-        whole = parsing.parse_budget(self.text)
+        whole = parsing.parse_budget(self.text, expected=self.requested == "budget")
         if whole is not None and (parsed is None or whole.scope or whole.maximum is not None):
             parsed = _merge_budget(parsed, whole)
         if parsed is None:
@@ -212,19 +212,23 @@ class MessageReader:
         return low, high
 
     def _stay(self) -> None:
+        """Dates, or a length of stay; an arrival with a length makes dates too."""
         dates = parsing.parse_dates(self.text, self.today)
+        nights = None
+        for span in self._entity_text("nights"):
+            nights = parsing.parse_nights(span) or nights
+        nights = parsing.parse_nights(self.text) or nights
         if isinstance(dates, parsing.DateProblem):
-            self.reading.notes.append(dates.message)
-            return
+            if dates.kind == "unclear" and dates.check_in is not None and nights:
+                dates = parsing.StayDates(dates.check_in, dates.check_in + timedelta(days=int(nights)))
+            else:
+                self.reading.notes.append(dates.message)
+                dates = None
         if dates is not None:
             self._set("check_in", dates.check_in.isoformat())
             self._set("check_out", dates.check_out.isoformat())
             self._set("nights", float((dates.check_out - dates.check_in).days))
             return
-        nights = None
-        for span in self._entity_text("nights"):
-            nights = parsing.parse_nights(span) or nights
-        nights = parsing.parse_nights(self.text) or nights
         if nights is None:
             return
         self._set("nights", float(nights))

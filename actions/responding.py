@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from constraints import Engine, SearchResult
 from constraints.errors import StaysError
+from constraints.query import json_value
 
 from .offers import relaxation_offers
 from .rendering import Message, no_results_messages, results_messages
@@ -27,12 +28,23 @@ PAGE = 3
 APOLOGY = "Sorry — something went wrong on my side while searching. Everything you told me is kept; please try again."
 
 
-def send(dispatcher: CollectingDispatcher, messages: list[Message]) -> None:
-    for message in messages:
+def send(dispatcher: CollectingDispatcher, messages: list[Message], **metadata: Any) -> None:
+    """Utter the messages; `metadata` rides on the last one into the tracker store."""
+    for k, message in enumerate(messages):
+        extra = metadata if k == len(messages) - 1 else {}
         if message.custom is not None:
-            dispatcher.utter_message(json_message={"data": message.custom})
+            dispatcher.utter_message(json_message={"data": message.custom}, **extra)
         else:
-            dispatcher.utter_message(text=message.text, buttons=message.buttons or None)
+            dispatcher.utter_message(text=message.text, buttons=message.buttons or None, **extra)
+
+
+def search_record(result: SearchResult) -> dict[str, Any]:
+    """What `stays analyze` reads back from recorded conversations about each search."""
+    return {
+        "matches": result.total_matches,
+        "conflict": [{"attribute": c.attribute, "op": c.op, "value": json_value(c.value)} for c in result.conflict],
+        "query": result.query.to_json(),
+    }
 
 
 def heading_for(result: SearchResult, slots: Mapping[str, Any], engine: Engine) -> str:
@@ -57,7 +69,7 @@ def search_and_reply(engine: Engine, dispatcher: CollectingDispatcher, tracker: 
     offers: list[dict[str, Any]] = []
     if result.results:
         title = heading + "\n" + heading_for(result, slots, engine) if heading else heading_for(result, slots, engine)
-        send(dispatcher, results_messages(engine, result, title, channel))
+        send(dispatcher, results_messages(engine, result, title, channel), search=search_record(result))
     elif result.total_matches:
         send(dispatcher, [Message(text=f"That's all {result.total_matches} places {describe_search(slots, engine)}. "
                                        "Tell me what to change, or say \"cheaper\" or \"bigger\".")])
@@ -66,7 +78,7 @@ def search_and_reply(engine: Engine, dispatcher: CollectingDispatcher, tracker: 
         messages = no_results_messages(engine, result, offers)
         if heading:
             messages.insert(0, Message(text=heading))
-        send(dispatcher, messages)
+        send(dispatcher, messages, search=search_record(result))
     events = [SlotSet(slot, value) for slot, value in updates.items()]
     events += [
         SlotSet("shown", [r.id for r in result.results] if result.results else slots.get("shown") or []),

@@ -15,7 +15,6 @@ discard such examples instead of reporting noise.
 from __future__ import annotations
 
 import csv
-import itertools
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta

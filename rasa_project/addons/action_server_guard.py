@@ -4,8 +4,9 @@ Rasa 3.6 logs "Bot will continue, but the actions events are lost" when a
 custom action fails and says nothing to the traveller (rasa#7630, rasa#5588
 ask for a hook; there is none). This policy never predicts anything: loading
 it with the model wraps `RemoteAction.run`, so a connection failure, a timeout
-or a 5xx from the action server becomes the domain response
-`utter_action_server_down`, once per user turn. No slot is touched, so the
+or a 5xx from the action server becomes the apology configured for this
+policy in config.yml, once per user turn. (It lives there rather than in the
+domain's responses because no story can name it.) No slot is touched, so the
 conversation picks up where it was when the server is back.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
+from rasa.core.constants import POLICY_PRIORITY
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -28,15 +30,17 @@ from rasa.shared.exceptions import RasaException
 
 logger = logging.getLogger(__name__)
 
-APOLOGY = "utter_action_server_down"
+MARKER = "action_server_down"  # metadata that tells one apology per turn is enough
+DEFAULT_APOLOGY = "Sorry — I can't search right now. Everything you told me is kept; please try again in a moment."
 _original_run = RemoteAction.run
+_apology = {"text": DEFAULT_APOLOGY}
 
 
 def _apologised_this_turn(tracker: DialogueStateTracker) -> bool:
     for event in reversed(tracker.events):
         if isinstance(event, UserUttered):
             return False
-        if isinstance(event, BotUttered) and event.metadata.get("utter_action") == APOLOGY:
+        if isinstance(event, BotUttered) and event.metadata.get("utter_action") == MARKER:
             return True
     return False
 
@@ -51,15 +55,12 @@ async def _guarded_run(self: RemoteAction, output_channel: Any, nlg: Any,
         logger.error("Action '%s' failed: %s", self.name(), error)
         if self.name() == ACTION_VALIDATE_SLOT_MAPPINGS or _apologised_this_turn(tracker):
             return []
-        response = await nlg.generate(APOLOGY, tracker, output_channel.name())
-        if response is None:
-            raise
-        response.setdefault("utter_action", APOLOGY)
-        return [create_bot_utterance(response)]
+        return [create_bot_utterance({**_apology, "utter_action": MARKER})]
 
 
-def install() -> None:
+def install(apology: str = DEFAULT_APOLOGY) -> None:
     """Wrap RemoteAction.run once per process."""
+    _apology["text"] = apology
     if RemoteAction.run is not _guarded_run:
         RemoteAction.run = _guarded_run  # type: ignore[method-assign]
 
@@ -70,10 +71,15 @@ def install() -> None:
 class ActionServerGuard(Policy):
     """Installs the guard when the model loads; abstains from every prediction."""
 
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        # the lowest priority: it never predicts, so it must never win a tie
+        return {POLICY_PRIORITY: 0, "apology": DEFAULT_APOLOGY}
+
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  execution_context: ExecutionContext, featurizer: Optional[Any] = None) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
-        install()
+        install(str(config.get("apology") or DEFAULT_APOLOGY))
 
     def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource

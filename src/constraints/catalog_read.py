@@ -57,9 +57,12 @@ def read_catalog_frame(path: Path | str) -> tuple[pd.DataFrame, list[RowIssue]]:
         raise CatalogError(f"Catalog {path} is empty: it needs a header and at least one property") from None
     except (UnicodeDecodeError, pd.errors.ParserError, OSError, EOFError, gzip.BadGzipFile) as exc:
         raise CatalogError(f"Catalog {path} cannot be read as CSV: {str(exc).splitlines()[0]}") from None
-    for warning in caught:
-        for line, reason in _BAD_LINE.findall(str(warning.message)):
-            issues.append(RowIssue(int(line), f"malformed row: {reason}"))
+    bad_lines = [(int(line), reason) for warning in caught for line, reason in _BAD_LINE.findall(str(warning.message))]
+    if bad_lines:
+        # pandas numbers records, not lines: a quoted field spanning lines counts once
+        starts = _record_starts(path)
+        for line, reason in bad_lines:
+            issues.append(RowIssue(starts[line] if line < len(starts) else line, f"malformed row: {reason}"))
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise CatalogError(
@@ -69,6 +72,19 @@ def read_catalog_frame(path: Path | str) -> tuple[pd.DataFrame, list[RowIssue]]:
     if frame.empty:
         raise CatalogError(f"Catalog {path} has a header but no properties")
     return frame, issues
+
+
+def _record_starts(path: Path) -> list[int]:
+    """starts[k]: the line the k-th record (1-based, header and blank lines included) starts on."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    starts = [0]
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:  # type: ignore[operator]
+        reader = csv.reader(handle)
+        start = 1
+        for _ in reader:
+            starts.append(start)
+            start = reader.line_num + 1
+    return starts
 
 
 def record_lines(path: Path | str) -> list[int]:

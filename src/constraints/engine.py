@@ -224,10 +224,15 @@ class Engine:
             if position is not None and position > limit:
                 fixes.append(f"It matches but ranks #{position} of {len(rows)}; ask for more results to see it.")
         elif failed:
-            relaxed = replace(query, constraints=tuple(c for c in query.constraints if c not in {f for f, _ in failed}),
-                              waived=query.waived | {f.waiver for f, _ in failed})
+            dropped = [c for c, _ in failed]
+            # a budget for the stay is priced for the stay asked: without that stay it goes too
+            anchor = query.find("dates") if evaluator.dates is not None else query.find("nights")
+            if anchor in dropped:
+                dropped += [c for c in query.hard if c.attribute == "total_price" and c not in dropped]
+            relaxed = replace(query, constraints=tuple(c for c in query.constraints if c not in set(dropped)),
+                              waived=query.waived | {c.waiver for c in dropped})
             count = self.search(relaxed, limit=0).total_matches
-            names = " and ".join(self.wording.constraint(c) for c, _ in failed)
+            names = " and ".join(self.wording.constraint(c) for c in dropped)
             fixes.append(f"Without {names} it would be one of {count} places.")
         if excluded:
             fixes.append("You turned this place down earlier in the conversation.")

@@ -11,6 +11,11 @@ from .knowledge import Knowledge
 from .query import Constraint, StayDates
 
 
+def article(word: str) -> str:
+    """'a' or 'an' before a word: 'an apartment', 'a villa'."""
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 class Wording:
     """Turns constraints and catalog rows into short English phrases."""
 
@@ -91,7 +96,7 @@ class Wording:
             "bedrooms": f"at least {v}",
             "beds": f"at least {v}",
             "bathrooms": f"at least {v}",
-            "property_type": f"a {v}",
+            "property_type": f"{article(v)} {v}",
             "room_type": f"an {v}" if v[:1] in "aeiou" else f"a {v}",
             "nights": f"a stay of {v}",
             "dates": f"the dates {v}",
@@ -124,7 +129,8 @@ class Wording:
         if c.attribute == "amenities":
             return f"Has {self.amenity(c.value)}"
         if c.attribute == "property_type":
-            return f"A {cat.type_ids[cat.ptype[row]]}"
+            kind = cat.type_ids[cat.ptype[row]]
+            return f"{article(kind).capitalize()} {kind}"
         if c.attribute == "room_type":
             return f"{self.knowledge.room_types[c.value].label}"
         if c.attribute == "nights":
@@ -158,7 +164,8 @@ class Wording:
             substitute = self._substitute(c.value, row)
             return f"no {self.amenity(c.value)}" + (f" (has {substitute})" if substitute else "")
         if c.attribute == "property_type":
-            return f"a {cat.type_ids[cat.ptype[row]]}, not a {self.types(c.value)}"
+            kind, wanted = cat.type_ids[cat.ptype[row]], self.types(c.value)
+            return f"{article(kind)} {kind}, not {article(wanted)} {wanted}"
         if c.attribute == "room_type":
             return f"{cat.room_ids[cat.room[row]].replace('_', ' ')}, not {self.value(c)}"
         if c.attribute == "nights":

@@ -290,6 +290,7 @@ _REQUIRED_SETTINGS = {
     "critique": ("cheaper_step", "more_like_top", "compound_min_support", "compound_max_support",
                  "compound_offered", "compound_amenity_groups", "compound_amenities"),
     "limits": ("max_guests", "max_budget_per_night", "min_budget_per_night", "max_nights"),
+    "chat": ("suggested_must_haves", "suggested_destinations"),
 }
 
 
@@ -317,9 +318,9 @@ def _check_settings_references(path: Path, settings: dict[str, Any], groups: Map
     for group in critique["compound_amenity_groups"]:
         if group not in groups:
             raise KnowledgeError(path, line_of(critique), f"critique: unknown amenity group '{group}'")
-    for amenity in critique["compound_amenities"]:
+    for amenity in [*critique["compound_amenities"], *settings["chat"]["suggested_must_haves"]]:
         if amenity not in amenities:
-            raise KnowledgeError(path, line_of(critique), f"critique: unknown amenity '{amenity}'")
+            raise KnowledgeError(path, None, f"unknown amenity '{amenity}' in critique or chat settings")
     for room in settings["ranking"]["room_preference"]:
         if room not in room_types:
             raise KnowledgeError(path, line_of(settings["ranking"]), f"ranking: unknown room type '{room}'")

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .errors import InvalidValueError
-from .explain import Wording
+from .explain import Wording, article
 from .masks import QueryEvaluator, Similarity
 from .query import Constraint, Query, StayDates, json_value
 
@@ -344,7 +344,8 @@ class Relaxer:
                     scores[other] = max(scores.get(other, 0.0), similarity)
         found = []
         for other, similarity in sorted(scores.items(), key=lambda kv: -kv[1]):
-            text = f"A {self.wording.types((other,))} instead of a {self.wording.types(c.value)}"
+            instead, wanted = self.wording.types((other,)), self.wording.types(c.value)
+            text = f"{article(instead).capitalize()} {instead} instead of {article(wanted)} {wanted}"
             made = self._relaxation("substitute", c, replace(c, value=(other,)), rows, text, similarity)
             if made and made.matches >= need:
                 found.append(made)
