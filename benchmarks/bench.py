@@ -164,10 +164,17 @@ def catalog_fingerprint(size: int, seed: int) -> str:
     return fingerprint(sources, size, seed)
 
 
+def engine_settings(*sections: str) -> dict[str, Any]:
+    """Sections of knowledge/engine.yml (so an edit elsewhere in the file does not invalidate caches)."""
+    import yaml
+
+    settings = yaml.safe_load((KNOWLEDGE / "engine.yml").read_text(encoding="utf-8")) or {}
+    return {name: settings.get(name) for name in sections}
+
+
 def calendar_fingerprint(catalog_fp: str, start: dt.date, end: dt.date, seed: int) -> str:
-    sources = [ROOT / "src/constraints/generate_calendar.py",
-               *(KNOWLEDGE / n for n in ("locations.yml", "engine.yml"))]
-    return fingerprint(sources, catalog_fp, start, end, seed)
+    sources = [ROOT / "src/constraints/generate_calendar.py", KNOWLEDGE / "locations.yml"]
+    return fingerprint(sources, catalog_fp, start, end, seed, engine_settings("pricing"))
 
 
 def worker_generate(size: int, seed: int, with_calendar: bool) -> dict[str, Any]:
@@ -273,14 +280,23 @@ class _Columns:
         self.amen[tokens.index.to_numpy(), codes] = True
         self.amenity_share = self.amen.mean(axis=0)
 
-    def count(self, spec: dict[str, Any]) -> int:
-        """Matches of a spec with the benchmark's semantics (see baselines.py), inside its location."""
+    def count(self, spec: dict[str, Any], booked: Any = None) -> int:
+        """Matches of a spec with the benchmark's semantics (see baselines.py), inside its location.
+
+        For a dated spec, `booked(first, end)` gives each row's "some night in [first, end) is
+        booked" and the stay length must lie within the property's minimum and maximum nights.
+        """
         import numpy as np
 
         rows = self.rows_of.get(spec["location"])
         if rows is None:
             return 0
         ok = (self.price[rows] <= spec["max_price"]) & (self.acc[rows] >= spec["guests"])
+        if spec.get("check_in"):
+            first, end = booked.span(spec["check_in"], spec["check_out"])
+            nights = end - first
+            ok &= (self.min_nights[rows] <= nights) & (self.max_nights[rows] >= nights)
+            ok &= ~booked(first, end)[rows]
         for amenity in spec["amenities"]:
             ok &= self.amen[rows, self.amenities.index(amenity)]
         if spec["types"]:
@@ -316,6 +332,46 @@ def _from_property(cols: _Columns, i: int, rng: Any) -> dict[str, Any] | None:
     if rng.random() < 0.3:
         types.append(str(rng.choice([t for t in cols.types if t != cols.ptype[i]] or types)))
     return _spec(cols.location[i], budget, guests, wanted, types=types)
+
+
+class _Booked:
+    """Booked runs of a calendar file, for the reference count of dated queries."""
+
+    def __init__(self, cols: _Columns, calendar: Path) -> None:
+        import numpy as np
+        import pandas as pd
+
+        with open(calendar, encoding="utf-8") as handle:
+            first_line = handle.readline().split()
+        self.window_start = dt.date.fromisoformat(first_line[2])
+        self.days = (dt.date.fromisoformat(first_line[3]) - self.window_start).days + 1
+        runs = pd.read_csv(calendar, comment="#", dtype={"id": str, "available": str})
+        runs = runs[runs["available"].str.strip().str.lower().isin(["false", "f"])]
+        origin = pd.Timestamp(self.window_start)
+        start = (pd.to_datetime(runs["start"]) - origin).dt.days.to_numpy()
+        end = (pd.to_datetime(runs["end"]) - origin).dt.days.to_numpy()
+        row_of = {pid: i for i, pid in enumerate(cols.ids)}
+        row = runs["id"].map(row_of).to_numpy()
+        order = np.argsort(row, kind="stable")
+        self.row, self.start, self.end = row[order].astype(np.int64), start[order], end[order]
+        self.n = cols.n
+
+    def span(self, check_in: str, check_out: str) -> tuple[int, int]:
+        return ((dt.date.fromisoformat(check_in) - self.window_start).days,
+                (dt.date.fromisoformat(check_out) - self.window_start).days)
+
+    def __call__(self, first: int, end: int) -> Any:
+        import numpy as np
+
+        busy = np.zeros(self.n, dtype=bool)
+        busy[self.row[(self.start < end) & (self.end > first)]] = True
+        return busy
+
+    def of_row(self, i: int) -> tuple[Any, Any]:
+        import numpy as np
+
+        a, b = np.searchsorted(self.row, i, "left"), np.searchsorted(self.row, i, "right")
+        return self.start[a:b], self.end[a:b]
 
 
 def _search_queries(cols: _Columns, n: int, rng: Any) -> list[dict[str, Any]]:
@@ -356,23 +412,9 @@ def _nomatch_queries(cols: _Columns, n: int, rng: Any) -> tuple[list[dict[str, A
     return queries, attempts
 
 
-def _dated_queries(cols: _Columns, n: int, rng: Any, calendar: Path) -> list[dict[str, Any]]:
+def _dated_queries(cols: _Columns, n: int, rng: Any, booked: _Booked) -> list[dict[str, Any]]:
     """The search queries' shape plus a 2-7 night stay on which the drawn property is free."""
     import numpy as np
-    import pandas as pd
-
-    with open(calendar, encoding="utf-8") as handle:
-        first_line = handle.readline().split()
-    window_start, window_end = dt.date.fromisoformat(first_line[2]), dt.date.fromisoformat(first_line[3])
-    days = (window_end - window_start).days + 1
-    runs = pd.read_csv(calendar, comment="#", dtype={"id": str, "available": str})
-    runs = runs[runs["available"].str.lower() == "false"]
-    origin = pd.Timestamp(window_start)
-    start = (pd.to_datetime(runs["start"]) - origin).dt.days.to_numpy()
-    end = (pd.to_datetime(runs["end"]) - origin).dt.days.to_numpy()
-    order = np.argsort(runs["id"].to_numpy(dtype=str), kind="stable")
-    run_ids = runs["id"].to_numpy(dtype=str)[order]
-    start, end = start[order], end[order]
 
     queries = []
     while len(queries) < n:
@@ -383,14 +425,13 @@ def _dated_queries(cols: _Columns, n: int, rng: Any, calendar: Path) -> list[dic
         spec = _from_property(cols, i, rng)
         if spec is None:
             continue
-        a, b = np.searchsorted(run_ids, cols.ids[i], "left"), np.searchsorted(run_ids, cols.ids[i], "right")
-        booked_from, booked_to = start[a:b], end[a:b]
+        booked_from, booked_to = booked.of_row(i)
         for _ in range(40):
             nights = int(rng.integers(low, high + 1))
-            check_in = int(rng.integers(0, days - nights + 1))
+            check_in = int(rng.integers(0, booked.days - nights + 1))
             if not np.any((booked_from < check_in + nights) & (booked_to > check_in)):
-                spec["check_in"] = (window_start + dt.timedelta(days=check_in)).isoformat()
-                spec["check_out"] = (window_start + dt.timedelta(days=check_in + nights)).isoformat()
+                spec["check_in"] = (booked.window_start + dt.timedelta(days=check_in)).isoformat()
+                spec["check_out"] = (booked.window_start + dt.timedelta(days=check_in + nights)).isoformat()
                 spec["seed_property"] = str(cols.ids[i])
                 spec["expected_min"] = 1
                 queries.append(spec)
@@ -409,8 +450,13 @@ def worker_queries(size: int, n: int, seed: int, out: Path) -> dict[str, Any]:
     queries: dict[str, Any] = {"search": _search_queries(cols, n, rng)}
     queries["nomatch"], attempts = _nomatch_queries(cols, n, rng)
     calendar = calendar_path_for(catalog_path(size))
+    booked = None
     if calendar.exists():
-        queries["dated"] = _dated_queries(cols, n, rng, calendar)
+        booked = _Booked(cols, calendar)
+        queries["dated"] = _dated_queries(cols, n, rng, booked)
+    for specs in queries.values():
+        for spec in specs:  # the generator's own count, an independent check of every engine answer
+            spec["reference_count"] = cols.count(spec, booked)
     info = {"seed": seed, "nomatch_attempts": attempts, "build_s": time.perf_counter() - started,
             "counts": {k: len(v) for k, v in queries.items()}}
     write_json(out, {"info": info, **queries})
@@ -447,6 +493,7 @@ def worker_engine(size: int, queries_file: Path, rounds: int, round_budget_s: fl
     load_s = time.perf_counter() - started
     out: dict[str, Any] = {
         "load_s": load_s, "rss_after_load_mib": peak_rss_mib(), "hwm_after_load_mib": proc_status("VmHWM"),
+        "resident_after_load_mib": proc_status("VmRSS"),
         "rows": engine.catalog.size, "skipped_rows": len(engine.catalog.skipped),
         "calendar_days": engine.catalog.availability.days if engine.catalog.availability else None,
         "categories": {},
@@ -485,6 +532,9 @@ def worker_engine(size: int, queries_file: Path, rounds: int, round_budget_s: fl
                 if result.total_matches > expected.get("expected_max", float("inf")):
                     problems.append(f"query #{k}: {result.total_matches} matches where the generator found none: "
                                     f"{specs[k].to_json()}")
+                if result.total_matches != expected.get("reference_count", result.total_matches):
+                    problems.append(f"query #{k}: {result.total_matches} matches, the benchmark's own numpy count "
+                                    f"is {expected['reference_count']}: {specs[k].to_json()}")
                 if result.total_matches == 0 and (not result.relaxations
                                                   or any(r.matches < 1 for r in result.relaxations)):
                     problems.append(f"query #{k}: no match and no usable relaxation: {specs[k].to_json()}")
@@ -497,6 +547,8 @@ def worker_engine(size: int, queries_file: Path, rounds: int, round_budget_s: fl
             **summary(times), "cpu_p50": cpu["p50"], "cpu_p95": cpu["p95"], "rounds": len(walls),
             "first_round": summary(walls[0]), "times_ms": times, "cpu_ms": cpu_times, "counts": counts,
             "relaxations": relaxations, "with_matches": sum(1 for c in counts if c > 0), "problems": problems,
+            "reference_mismatches": sum(1 for k, c in enumerate(counts)
+                                        if c != queries[category][k].get("reference_count", c)),
         }
         log(f"  engine {category}: p50 {percentile(times, 50):.2f} ms, p95 {percentile(times, 95):.2f} ms, "
             f"CPU p95 {cpu['p95']:.2f} ms ({len(times)} queries x {len(walls)} rounds)")
@@ -570,8 +622,8 @@ def _sqlite_cached(size: int) -> tuple[Any, float, bool, float | None]:
     path = catalog_path(size).with_suffix(".sqlite")
     meta_path = path.with_suffix(".sqlite.json")
     catalog_meta = read_json(catalog_path(size).with_suffix(".meta.json"))
-    key = fingerprint([BENCH / "baselines.py", KNOWLEDGE / "engine.yml"], catalog_meta.get("fingerprint"),
-                      catalog_path(size).stat().st_size)
+    key = fingerprint([BENCH / "baselines.py"], catalog_meta.get("fingerprint"), catalog_path(size).stat().st_size,
+                      engine_settings("currency", "rating"))
     meta = read_json(meta_path) if meta_path.exists() else {}
     if path.exists() and meta.get("key") == key:
         started = time.perf_counter()
@@ -804,6 +856,8 @@ def render(results: dict[int, dict[str, Any]], machine: dict[str, Any], args: ar
             "reported at 1M"),
         row("Engine peak RSS after the queries (MiB)",
             [f"{results[s]['engine']['rss_after_queries_mib']:,.0f}" for s in sizes], "reported at 1M"),
+        row("Engine resident memory once loaded (VmRSS, MiB)",
+            [f"{results[s]['engine'].get('resident_after_load_mib') or 0:,.0f}" for s in sizes]),
         row(f"Engine: {TITLES['search']}", [engine_cell(s, "search") for s in sizes], target_text("search")),
         row(f"Engine: {TITLES['nomatch']}", [engine_cell(s, "nomatch") for s in sizes], target_text("nomatch")),
         row(f"Engine: {TITLES['dated']}", [engine_cell(s, "dated") for s in sizes], target_text("dated")),
@@ -821,8 +875,10 @@ def render(results: dict[int, dict[str, Any]], machine: dict[str, Any], args: ar
             row(f"{title}: search", [cell(s, "search") for s in sizes]),
             row(f"{title}: no-match query (search only, no relaxation)", [cell(s, "nomatch") for s in sizes]),
         ]
-    lines += [row("Match counts engine = pandas = SQLite",
-                  [_agreement_cell(results[s].get("agreement") or {}) for s in sizes]), ""]
+    lines += [row("Match counts: engine = pandas = SQLite (on the queries the baselines ran)",
+                  [_agreement_cell(results[s].get("agreement") or {}) for s in sizes]),
+              row("Match counts: engine = the query generator's numpy count (every query, dated too)",
+                  [_reference_cell(results[s]["engine"]) for s in sizes]), ""]
     measured = [(c, s, st, ceil) for c, s, st, ceil in target_verdicts(results) if st]
     if measured:
         lines += ["Targets: " + "; ".join(
@@ -845,6 +901,12 @@ def render(results: dict[int, dict[str, Any]], machine: dict[str, Any], args: ar
     lines += [f"- {n}" for n in notes]
     lines += ["", f"Whole run: {elapsed_s / 60:.1f} min. Raw figures: `benchmarks/data/results.json`."]
     return "\n".join(lines)
+
+
+def _reference_cell(engine: dict[str, Any]) -> str:
+    total = sum(c["n"] for c in engine["categories"].values())
+    bad = sum(c.get("reference_mismatches", 0) for c in engine["categories"].values())
+    return f"{'all agree' if not bad else f'**{bad} disagree**'} ({total} queries)"
 
 
 def _agreement_cell(checked: dict[str, Any]) -> str:

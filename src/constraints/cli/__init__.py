@@ -12,10 +12,10 @@ import sys
 from typing import Callable, Sequence
 
 from ..errors import CatalogError, InvalidValueError, KnowledgeError, UnknownValueError
-from . import check, import_airbnb, search, show
+from . import analyze, check, import_airbnb, search, show
 from .common import OneLineParser, fail
 
-COMMANDS = (search, show, check, import_airbnb)
+COMMANDS = (search, show, check, import_airbnb, analyze)
 
 
 def build_parser() -> argparse.ArgumentParser:
