@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from constraints import Engine, SearchResult
+from constraints import Engine, Query, SearchResult
+from constraints.compound import compound_critiques
 from constraints.relax import Relaxation
 
 from .search_state import slot_updates_for_change
@@ -40,6 +41,17 @@ def relaxation_offers(result: SearchResult, slots: Mapping[str, Any], engine: En
         used.add(primary)
         if len(offers) == limit:
             break
+    return offers
+
+
+def critique_offers(engine: Engine, query: Query, shown_id: str, slots: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Compound critiques of the first result: ways to narrow the search, with counts."""
+    offers = []
+    for critique in compound_critiques(engine, query, shown_id):
+        updates = slot_updates_for_change((), critique.added, slots)
+        updates["excluded"] = list(dict.fromkeys([*(slots.get("excluded") or []), shown_id]))
+        updates["offset"] = 0.0
+        offers.append(offer(critique.description, critique.matches, updates, "critique"))
     return offers
 
 

@@ -115,15 +115,14 @@ def no_results_messages(engine: Engine, result: SearchResult, offers: list[dict[
         for alternative, shown in misses:
             lines.append(f"- {shown.title} ({shown.location}, {price_text(engine, shown)}): "
                          + "; ".join(alternative.misses))
-    buttons = [button(_short(offer["label"], offer["matches"]), "choose_offer", ordinal=k)
-               for k, offer in enumerate(offers, start=1)]
+    buttons = [button(offer_title(offer), "choose_offer", ordinal=k) for k, offer in enumerate(offers, start=1)]
     return [Message(text="\n".join(lines), buttons=buttons)]
 
 
-def _short(label: str, matches: int) -> str:
+def offer_title(offer: dict[str, Any]) -> str:
     """'Raise the budget to €180 a night — 5 places' for a button."""
-    head = label.rsplit(":", 1)[0]
-    return f"{head} — {matches} place{'s' if matches != 1 else ''}"
+    head = offer["label"].rsplit(":", 1)[0]
+    return f"{head} — {offer['matches']} place{'s' if offer['matches'] != 1 else ''}"
 
 
 def details_message(engine: Engine, record: dict[str, Any], position: int, answer: str | None) -> Message:

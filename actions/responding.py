@@ -19,8 +19,8 @@ from constraints import Engine, SearchResult
 from constraints.errors import StaysError
 from constraints.query import json_value
 
-from .offers import relaxation_offers
-from .rendering import Message, no_results_messages, results_messages
+from .offers import critique_offers, relaxation_offers
+from .rendering import Message, button, no_results_messages, offer_title, results_messages
 from .search_state import describe_search, query_from_slots
 
 logger = logging.getLogger(__name__)
@@ -64,12 +64,20 @@ def search_and_reply(engine: Engine, dispatcher: CollectingDispatcher, tracker: 
     """Search with the slots as they will be after `updates`, reply, and return the events."""
     slots = {**tracker.current_slot_values(), **updates}
     offset = int(slots.get("offset") or 0)
-    result = engine.search(query_from_slots(slots, engine), limit=PAGE, offset=offset)
+    query = query_from_slots(slots, engine)
+    result = engine.search(query, limit=PAGE, offset=offset)
     channel = tracker.get_latest_input_channel()
     offers: list[dict[str, Any]] = []
     if result.results:
         title = heading + "\n" + heading_for(result, slots, engine) if heading else heading_for(result, slots, engine)
-        send(dispatcher, results_messages(engine, result, title, channel), search=search_record(result))
+        if offset == 0:
+            offers = critique_offers(engine, query, result.results[0].id, slots)
+        narrowing = [button(offer_title(o), "choose_offer", ordinal=k) for k, o in enumerate(offers, start=1)]
+        messages = results_messages(engine, result, title, channel, narrowing)
+        if offers:
+            lines = [f"{k}. {o['label']}" for k, o in enumerate(offers, start=1)]
+            messages[-1].text = (messages[-1].text or "") + "\nOr narrow it down, compared with the first one:\n" + "\n".join(lines)
+        send(dispatcher, messages, search=search_record(result))
     elif result.total_matches:
         send(dispatcher, [Message(text=f"That's all {result.total_matches} places {describe_search(slots, engine)}. "
                                        "Tell me what to change, or say \"cheaper\" or \"bigger\".")])

@@ -18,7 +18,7 @@ from constraints.text import fold
 from . import parsing
 from .engine_holder import engine
 from .offers import offer
-from .rendering import Message, button, details_message
+from .rendering import Message, button, details_message, offer_title
 from .responding import guarded, search_and_reply, send
 from .search_state import query_from_slots, slot_updates_for_change
 
@@ -149,8 +149,7 @@ class ActionCritique(Action):
                                           "Name any destination and I'll search there.")
             return [SlotSet("offers", [])]
         lines = ["Other places that fit your search:"] + [f"{k}. {o['label']}" for k, o in enumerate(offers, 1)]
-        buttons = [button(o["label"].split(":")[0] + f" — {o['matches']} places", "choose_offer", ordinal=k)
-                   for k, o in enumerate(offers, 1)]
+        buttons = [button(offer_title(o), "choose_offer", ordinal=k) for k, o in enumerate(offers, 1)]
         send(dispatcher, [Message(text="\n".join(lines), buttons=buttons)])
         return [SlotSet("offers", offers)]
 
@@ -212,6 +211,10 @@ class ActionApplyOffer(Action):
             dispatcher.utter_message(text="Great! Tell me if you'd like to change anything, or ask for details.")
             return []
         chosen = self._choose(tracker, offers)
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if chosen is None and intent == "affirm":
+            dispatcher.utter_message(text="Great! Say \"details 1\" to learn more, or tell me what to change.")
+            return []
         if chosen is None:
             options = "; ".join(f"{k}. {o['label']}" for k, o in enumerate(offers, 1))
             dispatcher.utter_message(text=f"Which one? {options}")
@@ -229,6 +232,7 @@ class ActionApplyOffer(Action):
         matching = [o for o in offers if words & set(fold(o["label"]).split())]
         if len(matching) == 1:
             return matching[0]
-        if intent == "affirm" or len(offers) == 1:
+        repairs = all(o["kind"] != "critique" for o in offers)
+        if repairs and (intent == "affirm" or len(offers) == 1):
             return offers[0]
         return None

@@ -27,6 +27,10 @@ from .rules import expand
 from .similar import likeness_to
 
 DEFAULT_CATALOG = "catalog.csv"
+# which reasons an explanation gives first: the specific before the shared
+_SALIENCE = ["amenities", "rule", "dates", "property_type", "room_type", "neighbourhood", "nice_to_have",
+             "rating", "reviews", "total_price", "total", "price_per_night", "min_price", "bedrooms", "beds",
+             "bathrooms", "accommodates", "nights", "location"]
 # the order in which a conflict reads naturally: place, party, money, features, time
 _SENTENCE_ORDER = ["property_type", "room_type", "location", "neighbourhood", "accommodates", "bedrooms", "beds",
                    "bathrooms", "price_per_night", "min_price", "total_price", "amenities", "rating", "nights",
@@ -169,26 +173,35 @@ class Engine:
         )
 
     def explain(self, evaluator: QueryEvaluator, row: int, total: float | None) -> list[str]:
-        """Why this property: each requirement it meets, nice-to-haves, reviews, distance."""
-        lines = []
+        """Why this property, most telling reasons first.
+
+        What the traveller specifically asked for (amenities, rules, dates,
+        type) comes before what every result shares (the place, the budget,
+        the size), so a short "why" of the first few lines says the most.
+        """
+        reasons: list[tuple[str, str]] = []
         one = np.array([row])
         dated = evaluator.dates is not None
         for c in evaluator.query.hard:
             if c.attribute == "nights" and dated:
                 continue  # "Free 4–11 Mar" already says the stay works
-            lines.append(self.wording.met(c, row, total) + self.wording.because(c))
+            key = "rule" if c.derived else c.attribute
+            reasons.append((key, self.wording.met(c, row, total) + self.wording.because(c)))
         for c in evaluator.query.soft:
             if c.attribute == "neighbourhood":
                 km = float(evaluator.neighbourhood_km(c.value, one)[0])
-                lines.append(f"{km:.1f} km from {c.value[1]}")
+                reasons.append(("neighbourhood", f"{km:.1f} km from {c.value[1]}"))
             elif evaluator.mask(c, one)[0]:
-                lines.append(f"{self.wording.met(c, row, total)} (nice to have){self.wording.because(c)}")
+                text = f"{self.wording.met(c, row, total)} (nice to have){self.wording.because(c)}"
+                reasons.append(("nice_to_have", text))
         if evaluator.query.find("rating") is None and self.catalog.rated[row]:
-            lines.append(f"Rated {self.catalog.rating[row]:.2f} from {self.catalog.reviews[row]} reviews")
+            reasons.append(("reviews", f"Rated {self.catalog.rating[row]:.2f} from {self.catalog.reviews[row]} reviews"))
         if total is not None and evaluator.query.find("total_price") is None:
             record_currency = self.catalog.frame.at[row, "currency"]
-            lines.append(f"{self.wording.money(total, record_currency)} for {evaluator.nights} nights")
-        return lines
+            reasons.append(("total", f"{self.wording.money(total, record_currency)} for {evaluator.nights} nights"))
+        order = {key: k for k, key in enumerate(_SALIENCE)}
+        reasons.sort(key=lambda kv: order.get(kv[0], len(order)))
+        return [text for _, text in reasons]
 
     def show(self, property_id: str) -> dict[str, Any]:
         return self.catalog.record(self.catalog.row(property_id))

@@ -125,7 +125,8 @@ class Wording:
             return f"Sleeps {cat.accommodates[row]} (you are {c.value})"
         if c.attribute in ("bedrooms", "beds", "bathrooms"):
             have = getattr(cat, c.attribute)[row]
-            return f"{have:g} {c.attribute}" + (f" (at least {c.value:g} needed)" if have != c.value else "")
+            noun = c.attribute if have != 1 else c.attribute[:-1]
+            return f"{have:g} {noun}" + (f" (at least {c.value:g} needed)" if have != c.value else "")
         if c.attribute == "amenities":
             return f"Has {self.amenity(c.value)}"
         if c.attribute == "property_type":
