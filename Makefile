@@ -28,12 +28,13 @@ help:
 	@echo "make bench     engine benchmark (10k/100k/1M properties) -> BENCHMARKS.md"
 	@echo "make converse FILE=tests/conversations/x.yml   replay one scripted conversation, verbosely"
 
-$(VENV)/.installed: pyproject.toml .python-version
+$(VENV)/.installed: pyproject.toml .python-version web/package.json web/package-lock.json
 	@command -v python$(basename $(PYTHON_VERSION)) >/dev/null 2>&1 || \
 	  { echo "python$(basename $(PYTHON_VERSION)) not found: install Python $(PYTHON_VERSION) (pyenv install $(PYTHON_VERSION))"; exit 1; }
 	@[ -x $(PY) ] || python$(basename $(PYTHON_VERSION)) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip<25"
 	$(PY) -m pip install --quiet -e ".[dev]"
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
 	touch $@
 
 install: $(VENV)/.installed

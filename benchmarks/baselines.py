@@ -285,14 +285,3 @@ def engine_query(spec: Spec) -> Any:
     return build_query(location=spec.location, max_price=spec.max_price, guests=spec.guests,
                        amenities=spec.amenities, property_types=spec.types, min_rating=spec.min_rating,
                        dates=dates)
-
-
-def first_disagreement(answers: Mapping[str, Sequence[int]], specs: Sequence[Spec]) -> str | None:
-    """The first query whose match counts differ between implementations, as one line."""
-    names = list(answers)
-    for k, spec in enumerate(specs):
-        counts = {n: answers[n][k] for n in names if k < len(answers[n])}
-        if len(set(counts.values())) > 1:
-            shown = ", ".join(f"{n}={c}" for n, c in counts.items())
-            return f"query #{k} {spec.to_json()}: {shown}"
-    return None

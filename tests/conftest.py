@@ -83,3 +83,40 @@ def catalog_writer(tmp_path: Path) -> Callable[..., Path]:
     def write(rows: Iterable[Mapping[str, Any]], name: str = "catalog.csv", **kwargs: Any) -> Path:
         return write_catalog(tmp_path / name, rows, **kwargs)
     return write
+
+
+# --- the running assistant, for conversation, browser and reliability tests ------------
+
+TEST_TODAY = "2026-11-28"  # scripted conversations resolve "next weekend" against this day
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory: pytest.TempPathFactory):
+    """The action server, the Rasa server and the web page on ports of their own.
+
+    Started once per session with a fresh tracker store and a pinned "today";
+    stopped at the end even when tests fail. `make test` trains the model first.
+    """
+    from scripts.services import RASA_DIR, Ports, Services
+
+    model = RASA_DIR / "models" / "stays.tar.gz"
+    if not model.exists():
+        pytest.fail(f"no trained model at {model}: run `make train` (make test does it for you)")
+    workdir = tmp_path_factory.mktemp("assistant")
+    services = Services(Ports(actions=5155, rasa=5105, web=8180), tracker_db=workdir / "tracker.db",
+                        log_dir=workdir / "logs", extra_env={"STAYS_TODAY": TEST_TODAY})
+    try:
+        services.start(timeout=300)
+    except (RuntimeError, TimeoutError) as error:
+        services.stop()
+        logs = "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted((workdir / "logs").glob("*.log")))
+        pytest.fail(f"could not start the assistant: {error}\n{logs}")
+    yield services
+    services.stop()
+
+
+@pytest.fixture(scope="session")
+def rest(assistant):
+    from tests.live import RestClient
+
+    return RestClient(assistant)

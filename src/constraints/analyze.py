@@ -561,9 +561,8 @@ class Report:
 
     def unreachable_list(self, limit: int | None = None) -> list[dict[str, Any]]:
         rows = self.unreachable.rows(self.scope)[:limit]
-        frame = self.catalog.frame
-        return [{"id": str(self.catalog.ids[r]), "title": str(frame.at[int(r), "title"]),
-                 "location": str(frame.at[int(r), "location"]), "dominated_by": int(self.unreachable.counts[r])}
+        return [{"id": str(self.catalog.ids[r]), "title": str(self.catalog.text["title"][int(r)]),
+                 "location": str(self.catalog.text["location"][int(r)]), "dominated_by": int(self.unreachable.counts[r])}
                 for r in rows]
 
     def to_json(self, top: int | None = None) -> dict[str, Any]:

@@ -63,7 +63,7 @@ class Availability:
             return None
         a, b = self.span(dates)
         delta = self.override_cum[b] - self.override_cum[a]
-        positions = np.arange(size)[rows] if isinstance(rows, slice) else np.asarray(rows)
+        positions = np.arange(*rows.indices(size)) if isinstance(rows, slice) else np.asarray(rows)
         where = np.searchsorted(self.override_rows, positions)
         where = np.minimum(where, len(self.override_rows) - 1)
         hit = self.override_rows[where] == positions
@@ -119,11 +119,15 @@ def build_availability(runs: pd.DataFrame, first: date, last: date, catalog: "Ca
     days = (last - first).days + 1
     issues: list[RowIssue] = []
     line = np.arange(len(runs)) + first_line
-    rows = runs["id"].astype(str).map(catalog.row_of)
+    positions = pd.Index(catalog.ids).get_indexer(runs["id"].astype(str))
+    rows = pd.Series(np.where(positions >= 0, positions, np.nan), index=runs.index)
     start = pd.to_datetime(runs["start"], format="%Y-%m-%d", errors="coerce")
     end = pd.to_datetime(runs["end"], format="%Y-%m-%d", errors="coerce")
-    available = runs["available"].astype(str).str.strip().str.lower().map(
-        {"true": True, "false": False, "t": True, "f": False})
+    words = {"true": True, "false": False, "t": True, "f": False, "True": True, "False": False}
+    available = runs["available"].astype(str).map(words)
+    odd = available.isna()
+    if odd.any():  # padding or capitals: only the odd cells pay for cleaning
+        available[odd] = runs.loc[odd, "available"].astype(str).str.strip().str.lower().map(words)
     price = (pd.to_numeric(runs["price"], errors="coerce") if "price" in runs
              else pd.Series(np.nan, index=runs.index))
     problems = [
@@ -158,13 +162,17 @@ def build_availability(runs: pd.DataFrame, first: date, last: date, catalog: "Ca
 
 
 def _booked_cumulative(a: np.ndarray, b: np.ndarray, row: np.ndarray, days: int, size: int) -> np.ndarray:
-    """Cumulative booked nights per property, overlapping runs counted once."""
-    depth = np.zeros((days + 1, size), dtype=np.int16)
-    np.add.at(depth, (a, row), 1)
-    np.add.at(depth, (b, row), -1)
-    np.cumsum(depth, axis=0, out=depth)
-    booked = depth[:days] > 0
-    del depth
+    """Cumulative booked nights per property, overlapping runs counted once.
+
+    Every booked night is expanded to a (night, property) index and set in
+    one assignment; a fancy-indexed write, unlike `np.add.at`, runs at memory
+    speed on the tens of millions of nights of a large calendar.
+    """
+    booked = np.zeros((days, size), dtype=bool)
+    lengths = (b - a).astype(np.int64)
+    if lengths.sum():
+        nights = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(a, lengths)
+        booked[nights, np.repeat(row, lengths)] = True
     cumulative = np.zeros((days + 1, size), dtype=np.uint16)
     np.cumsum(booked, axis=0, dtype=np.uint16, out=cumulative[1:])
     return cumulative

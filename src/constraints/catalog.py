@@ -64,7 +64,12 @@ class Catalog:
     rating_score: np.ndarray
     typical_price: np.ndarray  # per destination code: median nightly price in base currency
     availability: Availability | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    text: dict[str, np.ndarray] = field(default_factory=dict)  # display columns as arrays: fast to index
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = {column: self.frame[column].to_numpy(dtype=object)
+                         for column in ("title", "description", "location", "neighbourhood", "currency")}
 
     @property
     def size(self) -> int:
@@ -82,14 +87,14 @@ class Catalog:
 
     def record(self, row: int) -> dict[str, Any]:
         """Everything known about one property, for display."""
-        base = self.frame.iloc[row]
+        text = self.text
         rating = self.rating[row]
         return {
-            "id": base["id"],
-            "title": base["title"],
-            "description": base["description"],
-            "location": base["location"],
-            "neighbourhood": base["neighbourhood"],
+            "id": str(self.ids[row]),
+            "title": text["title"][row],
+            "description": text["description"][row],
+            "location": text["location"][row],
+            "neighbourhood": text["neighbourhood"][row],
             "latitude": float(self.lat[row]),
             "longitude": float(self.lon[row]),
             "property_type": self.type_ids[self.ptype[row]],
@@ -99,7 +104,7 @@ class Catalog:
             "beds": int(self.beds[row]),
             "bathrooms": float(self.bathrooms[row]),
             "price_per_night": float(self.price[row]),
-            "currency": base["currency"],
+            "currency": text["currency"][row],
             "min_nights": int(self.min_nights[row]),
             "max_nights": int(self.max_nights[row]) if self.max_nights[row] < NO_MAXIMUM_NIGHTS else None,
             "amenities": [a for a, has in zip(self.amenity_ids, self.amen[:, row]) if has],
@@ -163,7 +168,7 @@ def build_catalog(frame: pd.DataFrame, knowledge: Knowledge, *, source: str = "<
     clean = pd.DataFrame({
         "id": ids[keep].to_numpy(),
         "title": titles[keep].to_numpy(),
-        "description": check.text("description")[keep].to_numpy(),
+        "description": check.text("description", strip=False)[keep].to_numpy(),
         "location": locations[keep].to_numpy(),
         "neighbourhood": check.text("neighbourhood")[keep].to_numpy(),
         "latitude": lat[keep],

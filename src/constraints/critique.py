@@ -44,7 +44,7 @@ def critique(engine: Engine, query: Query, shown_id: str, kind: str,
         raise InvalidValueError(f"Unknown critique '{kind}'; expected one of {', '.join(CRITIQUES)}.")
     catalog = engine.catalog
     row = catalog.row(shown_id)
-    title = str(catalog.frame.at[row, "title"])
+    title = str(catalog.text["title"][row])
     money = engine.wording.money
     if kind == "cheaper":
         step = float(engine.knowledge.setting("critique", "cheaper_step"))

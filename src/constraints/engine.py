@@ -197,7 +197,7 @@ class Engine:
         if evaluator.query.find("rating") is None and self.catalog.rated[row]:
             reasons.append(("reviews", f"Rated {self.catalog.rating[row]:.2f} from {self.catalog.reviews[row]} reviews"))
         if total is not None and evaluator.query.find("total_price") is None:
-            record_currency = self.catalog.frame.at[row, "currency"]
+            record_currency = self.catalog.text["currency"][row]
             reasons.append(("total", f"{self.wording.money(total, record_currency)} for {evaluator.nights} nights"))
         order = {key: k for k, key in enumerate(_SALIENCE)}
         reasons.sort(key=lambda kv: order.get(kv[0], len(order)))
@@ -250,6 +250,6 @@ class Engine:
         if excluded:
             fixes.append("You turned this place down earlier in the conversation.")
         return WhyNot(
-            id=property_id, title=str(self.catalog.frame.at[row, "title"]), matches=not failed and not excluded,
+            id=property_id, title=str(self.catalog.text["title"][row]), matches=not failed and not excluded,
             failed=failed, rank=position, total_matches=search.total_matches, fixes=fixes,
         )

@@ -109,9 +109,9 @@ class Wording:
     def met(self, c: Constraint, row: int, stay_total: float | None) -> str:
         """Why a property satisfies `c`, in its own numbers."""
         cat = self.catalog
-        record_currency = cat.frame.at[row, "currency"]
+        record_currency = cat.text["currency"][row]
         if c.attribute == "location":
-            nb = cat.frame.at[row, "neighbourhood"]
+            nb = cat.text["neighbourhood"][row]
             return f"In {c.value}" + (f", {nb}" if nb else "")
         if c.attribute == "price_per_night":
             price = cat.price[row]
@@ -147,9 +147,9 @@ class Wording:
     def missed(self, c: Constraint, row: int, stay_total: float | None, distance_km: float | None) -> str:
         """What a property lacks against `c`, in its own numbers."""
         cat = self.catalog
-        record_currency = cat.frame.at[row, "currency"]
+        record_currency = cat.text["currency"][row]
         if c.attribute == "location":
-            where = cat.frame.at[row, "location"]
+            where = cat.text["location"][row]
             return f"in {where}" + (f", {distance_km:.0f} km from {c.value}" if distance_km is not None else "")
         if c.attribute == "price_per_night":
             return f"{self.money(cat.price[row], record_currency)} a night, over your {self.money(c.value)}"

@@ -37,6 +37,7 @@ class QueryEvaluator:
                 raise InvalidValueError("Check-out must be after check-in.")
             if catalog.availability is not None:
                 catalog.availability.span(self.dates)  # refuse dates outside the calendar early
+        self._factors: dict[StayDates, np.ndarray] = {}
         self._testers: dict[str, Callable[[Constraint, Rows], np.ndarray]] = {
             "location": lambda c, r: self.catalog.loc[r] == self._location_code(c.value),
             "neighbourhood": self._neighbourhood,
@@ -135,13 +136,21 @@ class QueryEvaluator:
             if not self.nights:
                 raise InvalidValueError("A budget for the whole stay needs dates or a number of nights.")
             return catalog.price[rows] * self.nights
-        factors = night_factors(catalog.places, self.knowledge.settings["pricing"], dates.check_in, dates.nights)
-        total = catalog.price[rows] * factors.sum(axis=1)[catalog.loc[rows]]
+        total = catalog.price[rows] * self._stay_factor(dates)[catalog.loc[rows]]
         if catalog.availability is not None:
             extra = catalog.availability.extra_cost(dates, rows, catalog.size)
             if extra is not None:
                 total = total + extra
         return total
+
+    def _stay_factor(self, dates: StayDates) -> np.ndarray:
+        """Sum of each destination's night factors over the stay; computed once per stay."""
+        cached = self._factors.get(dates)
+        if cached is None:
+            pricing = self.knowledge.settings["pricing"]
+            cached = night_factors(self.catalog.places, pricing, dates.check_in, dates.nights).sum(axis=1)
+            self._factors[dates] = cached
+        return cached
 
     def stay_total_base(self, rows: Rows) -> np.ndarray:
         return self.stay_total(rows) * self.catalog.rate[rows]

@@ -6,7 +6,7 @@ engine.yml), so a dated search costs the stay the way a booking site would.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Mapping
 
 import numpy as np
@@ -16,13 +16,13 @@ from .places import Places
 
 def night_factors(places: Places, pricing: Mapping[str, float], first: date, days: int) -> np.ndarray:
     """Price multiplier of each destination (rows) on each night (columns)."""
-    nights = [first + timedelta(days=k) for k in range(days)]
-    months = np.array([d.month for d in nights])
-    weekend = np.array([d.weekday() in (4, 5) for d in nights])  # Friday and Saturday nights
-    factors = np.ones((len(places.destinations), days))
+    nights = np.arange(np.datetime64(first), np.datetime64(first) + days)
+    months = nights.astype("datetime64[M]").astype(int) % 12 + 1
+    weekday = (nights.astype("datetime64[D]").astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday
+    weekend = (weekday == 4) | (weekday == 5)  # Friday and Saturday nights
+    high = np.zeros((len(places.destinations), 13), dtype=bool)  # destination x month
     for code, destination in enumerate(places.destinations):
-        if destination.high_season:
-            high = np.isin(months, list(destination.high_season))
-            factors[code, high] *= float(pricing["high_season"])
+        high[code, list(destination.high_season)] = True
+    factors = np.where(high[:, months], float(pricing["high_season"]), 1.0)
     factors[:, weekend] *= float(pricing["weekend"])
     return factors

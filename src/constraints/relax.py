@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import timedelta
 from typing import Any, Iterable
 
@@ -99,7 +100,7 @@ class Diagnosis:
         return int(self.satisfied_without[self.full & ~kept_bits])
 
     def rows_meeting_all_but(self, bits: int) -> np.ndarray:
-        return self.rows[(self.fails & ~np.uint32(bits)) == 0]
+        return self.rows[(self.fails & np.asarray(self.full & ~bits, dtype=self.fails.dtype)) == 0]
 
     def bits_of(self, constraints: Iterable[Constraint]) -> int:
         wanted = set(constraints)
@@ -112,14 +113,18 @@ def diagnose(evaluator: QueryEvaluator) -> Diagnosis:
     if len(hard) > MAX_HARD_CONSTRAINTS:
         raise InvalidValueError(f"That is {len(hard)} requirements at once; I can weigh up to {MAX_HARD_CONSTRAINTS}.")
     everything = slice(0, evaluator.catalog.size)
-    keep = ~evaluator.excluded(everything)
-    rows = np.flatnonzero(keep)
-    fails = np.zeros(len(rows), dtype=np.uint32)
+    excluded = evaluator.excluded(everything)
+    keep = ~excluded if excluded.any() else None  # no copy of every column when nothing is excluded
+    rows = np.flatnonzero(keep) if keep is not None else np.arange(evaluator.catalog.size)
+    dtype = np.uint8 if len(hard) <= 8 else np.uint16 if len(hard) <= 16 else np.uint32
+    fails = np.zeros(len(rows), dtype=dtype)
     masks = []
     for i, c in enumerate(hard):
-        mask = evaluator.mask(c, everything)[keep]
+        mask = evaluator.mask(c, everything)
+        if keep is not None:
+            mask = mask[keep]
         masks.append(mask)
-        fails |= (~mask).astype(np.uint32) << np.uint32(i)
+        fails |= np.left_shift(~mask, i, dtype=dtype)
     histogram = np.bincount(fails, minlength=1 << len(hard)).astype(np.int64)
     return Diagnosis(hard, rows, fails, _subset_sums(histogram, len(hard)), masks)
 
@@ -465,7 +470,7 @@ class Relaxer:
         """Places failing the fewest, mildest constraints, by content similarity."""
         if not diagnosis.hard or limit <= 0:
             return []
-        popcount = _popcount(diagnosis.fails)
+        popcount = _popcount(diagnosis.fails, len(diagnosis.hard))
         candidates = np.zeros(0, dtype=np.int64)
         for misses in range(1, len(diagnosis.hard) + 1):
             candidates = np.flatnonzero((popcount >= 1) & (popcount <= misses))
@@ -479,7 +484,7 @@ class Relaxer:
         weights = np.array([self.priority(c) + 1.0 for c in diagnosis.hard])
         severity = np.zeros(len(rows))
         for i, c in enumerate(diagnosis.hard):
-            failing = (diagnosis.fails[candidates] >> np.uint32(i)) & 1 == 1
+            failing = (diagnosis.fails[candidates] >> i) & 1 == 1
             if failing.any():
                 graded = np.zeros(len(rows))
                 graded[failing] = self.evaluator.severity(c, rows[failing], self.similarity)
@@ -512,10 +517,15 @@ def _places(count: int) -> str:
     return f"{count} place" if count == 1 else f"{count} places"
 
 
-_BYTE_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+def _popcount(values: np.ndarray, bits: int) -> np.ndarray:
+    """Failed constraints per property: one lookup in a table of every failure pattern."""
+    return _popcount_table(bits)[values]
 
 
-def _popcount(values: np.ndarray) -> np.ndarray:
-    v = values.astype(np.uint32)
-    return (_BYTE_POPCOUNT[v & 0xFF] + _BYTE_POPCOUNT[(v >> 8) & 0xFF]
-            + _BYTE_POPCOUNT[(v >> 16) & 0xFF] + _BYTE_POPCOUNT[(v >> 24) & 0xFF]).astype(np.int32)
+@lru_cache(maxsize=None)
+def _popcount_table(bits: int) -> np.ndarray:
+    patterns = np.arange(1 << bits)
+    table = np.zeros(1 << bits, dtype=np.int8)
+    for i in range(bits):
+        table += ((patterns >> i) & 1).astype(np.int8)
+    return table
