@@ -12,7 +12,7 @@ from constraints import Engine, Query, SearchResult
 from constraints.compound import compound_critiques
 from constraints.relax import Relaxation
 
-from .search_state import slot_updates_for_change
+from .search_state import query_from_slots, slot_updates_for_change
 
 MAX_OFFERS = 3
 # Not offered in the chat: "anywhere in the world" and "fewer of you" are not repairs.
@@ -41,6 +41,71 @@ def relaxation_offers(result: SearchResult, slots: Mapping[str, Any], engine: En
         used.add(primary)
         if len(offers) == limit:
             break
+    if not offers:
+        offers = place_offers(engine, slots, limit, anywhere=True)
+    if not offers:
+        offers = _elsewhere_with_less(result, slots, engine, limit)
+    return offers
+
+
+def _elsewhere_with_less(result: SearchResult, slots: Mapping[str, Any], engine: Engine,
+                         limit: int) -> list[dict[str, Any]]:
+    """When no single place works as asked: another place, giving up the least else.
+
+    For each minimal repair that gives up the destination (but not the party
+    size), the most similar destination where the rest of that repair has
+    results; the count is of that exact search.
+    """
+    here = slots.get("location")
+    if not here:
+        return []
+    places = engine.catalog.places
+    nearby_km = float(engine.knowledge.setting("relaxation", "nearby_km"))
+    offers: list[dict[str, Any]] = []
+    for relaxation in result.relaxations:
+        attributes = {c.attribute for c in relaxation.removed}
+        if relaxation.kind != "drop" or "location" not in attributes or "accommodates" in attributes:
+            continue
+        others = tuple(c for c in relaxation.removed if c.attribute != "location")
+        updates = slot_updates_for_change(others, (), slots)
+        counts = engine.matches_by_destination(query_from_slots({**slots, **updates}, engine))
+        counts.pop(here, None)
+        if not counts:
+            continue
+        name = max(counts, key=lambda n: places.similarity(here, n, nearby_km))
+        given_up = " and ".join(engine.wording.dropped(c) for c in others)
+        label = f"Try {name}" + (f" without {given_up}" if given_up else "") + f": {places_count(counts[name])}"
+        updates.update({"location": name, "neighbourhood": None, "near_km": None, "excluded": [], "offset": 0.0})
+        offers.append(offer(label, counts[name], updates, "substitute"))
+        if len(offers) == limit:
+            break
+    return offers
+
+
+def place_offers(engine: Engine, slots: Mapping[str, Any], limit: int = MAX_OFFERS,
+                 anywhere: bool = False) -> list[dict[str, Any]]:
+    """Other destinations where the same search has results, with their counts.
+
+    Nearby and similar places first; with `anywhere`, any destination at all,
+    most similar first — the last resort when nothing close can work.
+    """
+    here = slots.get("location")
+    if not here:
+        return []
+    places = engine.catalog.places
+    trial = {**slots, "neighbourhood": None, "near_km": None}
+    counts = engine.matches_by_destination(query_from_slots(trial, engine))
+    nearby_km = float(engine.knowledge.setting("relaxation", "nearby_km"))
+    if anywhere:
+        ranked = sorted((name for name in counts if name != here), key=lambda name: -places.similarity(here, name, nearby_km))
+    else:
+        ranked = [name for name, _ in places.alternatives_to(here, nearby_km) if name in counts]
+    offers = []
+    for name in ranked[:limit]:
+        km = places.distance_km[places.code_of[here], places.code_of[name]]
+        updates = {"location": name, "neighbourhood": None, "near_km": None, "excluded": [], "offset": 0.0}
+        offers.append(offer(f"Try {name} ({km:,.0f} km away): {places_count(counts[name])}", counts[name], updates,
+                            "substitute"))
     return offers
 
 
@@ -53,6 +118,10 @@ def critique_offers(engine: Engine, query: Query, shown_id: str, slots: Mapping[
         updates["offset"] = 0.0
         offers.append(offer(critique.description, critique.matches, updates, "critique"))
     return offers
+
+
+def places_count(count: int) -> str:
+    return f"{count} place" if count == 1 else f"{count} places"
 
 
 def offer(label: str, matches: int, updates: dict[str, Any], kind: str) -> dict[str, Any]:

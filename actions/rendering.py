@@ -125,6 +125,11 @@ def offer_title(offer: dict[str, Any]) -> str:
     return f"{head} — {offer['matches']} place{'s' if offer['matches'] != 1 else ''}"
 
 
+def lower_first(text: str) -> str:
+    """'Try Deauville…' → 'try Deauville…': names keep their capitals."""
+    return text[:1].lower() + text[1:]
+
+
 def details_message(engine: Engine, record: dict[str, Any], position: int, answer: str | None) -> Message:
     wording = engine.wording
     amenities = [engine.knowledge.amenities[a].label for a in record["amenities"] if a in engine.knowledge.amenities]

@@ -25,6 +25,7 @@ from .search_state import describe_search, query_from_slots
 
 logger = logging.getLogger(__name__)
 PAGE = 3
+ENOUGH = 3  # fewer matches than this and the reply also offers ways to get more
 APOLOGY = "Sorry — something went wrong on my side while searching. Everything you told me is kept; please try again."
 
 
@@ -64,19 +65,22 @@ def search_and_reply(engine: Engine, dispatcher: CollectingDispatcher, tracker: 
     """Search with the slots as they will be after `updates`, reply, and return the events."""
     slots = {**tracker.current_slot_values(), **updates}
     offset = int(slots.get("offset") or 0)
-    query = query_from_slots(slots, engine)
+    query = query_from_slots(slots, engine, min_results=ENOUGH)
     result = engine.search(query, limit=PAGE, offset=offset)
     channel = tracker.get_latest_input_channel()
     offers: list[dict[str, Any]] = []
     if result.results:
         title = heading + "\n" + heading_for(result, slots, engine) if heading else heading_for(result, slots, engine)
+        few = result.total_matches < ENOUGH
         if offset == 0:
-            offers = critique_offers(engine, query, result.results[0].id, slots)
-        narrowing = [button(offer_title(o), "choose_offer", ordinal=k) for k, o in enumerate(offers, start=1)]
-        messages = results_messages(engine, result, title, channel, narrowing)
+            offers = (relaxation_offers(result, slots, engine) if few
+                      else critique_offers(engine, query, result.results[0].id, slots))
+        choices = [button(offer_title(o), "choose_offer", ordinal=k) for k, o in enumerate(offers, start=1)]
+        messages = results_messages(engine, result, title, channel, choices)
         if offers:
             lines = [f"{k}. {o['label']}" for k, o in enumerate(offers, start=1)]
-            messages[-1].text = (messages[-1].text or "") + "\nOr narrow it down, compared with the first one:\n" + "\n".join(lines)
+            intro = "To see more places:" if few else "Or narrow it down, compared with the first one:"
+            messages[-1].text = (messages[-1].text or "") + f"\n{intro}\n" + "\n".join(lines)
         send(dispatcher, messages, search=search_record(result))
     elif result.total_matches:
         send(dispatcher, [Message(text=f"That's all {result.total_matches} places {describe_search(slots, engine)}. "

@@ -17,8 +17,8 @@ from constraints.text import fold
 
 from . import parsing
 from .engine_holder import engine
-from .offers import offer
-from .rendering import Message, button, details_message, offer_title
+from .offers import place_offers
+from .rendering import Message, button, details_message, lower_first, offer_title
 from .responding import guarded, search_and_reply, send
 from .search_state import query_from_slots, slot_updates_for_change
 
@@ -131,19 +131,7 @@ class ActionCritique(Action):
 
     def _other_places(self, dispatcher: CollectingDispatcher, slots: Dict[str, Any]) -> List[EventType]:
         """Nearby or similar destinations, each with how many places fit there."""
-        eng = engine()
-        nearby_km = float(eng.knowledge.setting("relaxation", "nearby_km"))
-        offers = []
-        for name, _ in eng.catalog.places.alternatives_to(slots["location"], nearby_km):
-            trial = {**slots, "location": name, "neighbourhood": None, "near_km": None, "excluded": []}
-            count = eng.search(query_from_slots(trial, eng), limit=0).total_matches
-            if count:
-                km = eng.catalog.places.distance_km[eng.catalog.places.code_of[slots["location"]],
-                                                     eng.catalog.places.code_of[name]]
-                updates = {"location": name, "neighbourhood": None, "near_km": None, "excluded": [], "offset": 0.0}
-                offers.append(offer(f"Try {name} ({km:,.0f} km away): {count} places", count, updates, "substitute"))
-            if len(offers) == 3:
-                break
+        offers = place_offers(engine(), slots)
         if not offers:
             dispatcher.utter_message(text=f"I don't know another place near {slots['location']} with places that fit. "
                                           "Name any destination and I'll search there.")
@@ -220,7 +208,7 @@ class ActionApplyOffer(Action):
             dispatcher.utter_message(text=f"Which one? {options}")
             return []
         return search_and_reply(engine(), dispatcher, tracker, dict(chosen["updates"]),
-                                heading=f"OK — {chosen['label'].rsplit(':', 1)[0].lower()}.")
+                                heading=f"OK — {lower_first(chosen['label'].rsplit(':', 1)[0])}.")
 
     def _choose(self, tracker: Tracker, offers: List[Dict[str, Any]]) -> Dict[str, Any] | None:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")

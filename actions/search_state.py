@@ -37,8 +37,12 @@ def traveller_context(slots: Mapping[str, Any]) -> dict[str, Any]:
     return context
 
 
-def query_from_slots(slots: Mapping[str, Any], engine: Engine) -> Query:
-    """The engine query for the search the slots describe."""
+def query_from_slots(slots: Mapping[str, Any], engine: Engine, min_results: int = 1) -> Query:
+    """The engine query for the search the slots describe.
+
+    `min_results` above 1 makes the engine offer repairs when fewer places
+    than that match, not only when none do.
+    """
     location = slots.get("location")
     neighbourhood = slots.get("neighbourhood")
     near = (location, neighbourhood) if location and neighbourhood else None
@@ -68,6 +72,7 @@ def query_from_slots(slots: Mapping[str, Any], engine: Engine) -> Query:
         exclude_ids=slots.get("excluded") or [],
         reference_id=slots.get("reference_id"),
         waived=slots.get("waived") or [],
+        min_results=min_results,
     )
     if near and slots.get("near_km"):
         within = Constraint("neighbourhood", "within_km", (location, neighbourhood, float(slots["near_km"])), HARD)

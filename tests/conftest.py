@@ -90,11 +90,26 @@ def catalog_writer(tmp_path: Path) -> Callable[..., Path]:
 TEST_TODAY = "2026-11-28"  # scripted conversations resolve "next weekend" against this day
 
 
+def _free_port(preferred: int) -> int:
+    """The preferred port when it is free (so logs and docs match), else any free one."""
+    import socket
+
+    for port in (preferred, 0):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError("no free port")
+
+
 @pytest.fixture(scope="session")
 def assistant(tmp_path_factory: pytest.TempPathFactory):
     """The action server, the Rasa server and the web page on ports of their own.
 
-    Started once per session with a fresh tracker store and a pinned "today";
+    Ports 5155/5105/8180 when free, others when a second session runs
+    (read them from `assistant.ports`). Started once per session with a fresh tracker store and a pinned "today";
     stopped at the end even when tests fail. `make test` trains the model first.
     """
     from scripts.services import RASA_DIR, Ports, Services
@@ -103,7 +118,8 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):
     if not model.exists():
         pytest.fail(f"no trained model at {model}: run `make train` (make test does it for you)")
     workdir = tmp_path_factory.mktemp("assistant")
-    services = Services(Ports(actions=5155, rasa=5105, web=8180), tracker_db=workdir / "tracker.db",
+    ports = Ports(actions=_free_port(5155), rasa=_free_port(5105), web=_free_port(8180))
+    services = Services(ports, tracker_db=workdir / "tracker.db",
                         log_dir=workdir / "logs", extra_env={"STAYS_TODAY": TEST_TODAY})
     try:
         services.start(timeout=300)

@@ -350,7 +350,9 @@ def check_repairs(engine: Engine, oracle: Oracle, query: Query) -> bool:
     # (e) the conflict holds and is minimal
     if available >= need:
         assert result.conflict, "no conflict named"
-        problems = oracle.conflict_problems(hard, result.conflict, need, exclude)
+        # nothing at all: the conflict says why nothing matches; a few: why too few do
+        explained = 1 if result.total_matches == 0 else need
+        problems = oracle.conflict_problems(hard, result.conflict, explained, exclude)
         assert not problems, problems
         assert result.conflict_text
     return True

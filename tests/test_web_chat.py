@@ -26,7 +26,9 @@ PAGE_URL = f"http://localhost:8180/index.html?server={RASA}"
 OFFLINE = "Can't reach the assistant — retrying…"
 REPLY_MS = 45_000  # one bot turn on a busy 2-core machine
 
-NO_MATCH_SEARCH = "a villa in Paris for 10 people under 80 a night with a pool"
+# Nothing matches, and a repair is offered as a button. (With 10 guests every repair
+# drops the place or the party size, which actions/offers.py deliberately never offers.)
+NO_MATCH_SEARCH = "a villa in Paris for 4 people under 80 a night with a pool"
 HOSTILE = "<img src=x onerror=alert(1)> <script>alert(2)</script> hello"
 
 

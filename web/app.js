@@ -386,6 +386,7 @@
   newButton.addEventListener("click", function () {
     transcript = [];
     sessionId = null;
+    everConnected = false;  // a fresh start, not a "connected again"
     save(KEY_TRANSCRIPT, null);
     save(KEY_SESSION, null);
     redraw();

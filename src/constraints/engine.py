@@ -121,6 +121,23 @@ class Engine:
             self._repair(evaluator, result)
         return result
 
+    def matches_by_destination(self, query: Query) -> dict[str, int]:
+        """How many places would match in each destination, if the place were changed.
+
+        One pass over the whole catalog with every constraint but the place,
+        counted per destination: the answer to "where else could I go?".
+        """
+        query = self.prepare(query)
+        query = replace(query, constraints=tuple(c for c in query.constraints if c.attribute != "location"))
+        evaluator = QueryEvaluator(self.catalog, self.knowledge, query)
+        everything = slice(0, self.catalog.size)
+        ok = ~evaluator.excluded(everything)
+        for c in query.hard:
+            if c.attribute != "neighbourhood":  # neighbourhoods belong to the old place
+                ok &= evaluator.mask(c, everything)
+        counts = np.bincount(self.catalog.loc[ok], minlength=len(self.catalog.places.destinations))
+        return {d.name: int(n) for d, n in zip(self.catalog.places.destinations, counts) if n}
+
     def _rank(self, evaluator: QueryEvaluator, rows: np.ndarray, top: int) -> Ranking:
         likeness = None
         if evaluator.query.reference_id is not None:
@@ -135,8 +152,10 @@ class Engine:
         relaxations = relaxer.drops(diagnosis, need) + relaxer.replacements(diagnosis, need)
         relaxations.sort(key=lambda r: (r.cost, -r.matches, r.description))
         result.relaxations = relaxations
-        result.conflict = relaxer.conflict(diagnosis, need)
-        result.conflict_text = self.conflict_sentence(result.conflict, need)
+        # with nothing at all, explain why nothing matches; else why too few do
+        explain_need = 1 if result.total_matches == 0 else need
+        result.conflict = relaxer.conflict(diagnosis, explain_need)
+        result.conflict_text = self.conflict_sentence(result.conflict, explain_need)
         limit = int(self.knowledge.setting("relaxation", "alternatives"))
         result.alternatives = relaxer.near_misses(diagnosis, limit)
         result.alternative_results = [

@@ -496,7 +496,7 @@ class Replayer:
             if _is_regex_entry(entry):
                 match = re.search(entry[1:-1], text, re.I | re.M)
                 checks.append(Check(f"bot does not say {entry}", match is None,
-                                    f"it does: {match.group(0)!r}" if match else ""))
+                                    f"it does: {_clip(match.group(0))!r}" if match else ""))
             else:
                 checks.append(Check(f"bot does not say {entry!r}", entry.casefold() not in folded, "it does"))
         for expected in _strings(turn.get("buttons")) or []:
@@ -648,6 +648,10 @@ def _names(shown: Shown, wanted: str) -> bool:
     if _ID.match(wanted.strip()):
         return shown.id == wanted.strip()
     return wanted.casefold() in str(shown.record["title"]).casefold()
+
+
+def _clip(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def _text(reply: Any) -> str:
