@@ -58,6 +58,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Callable, Iterable, Optional, Union
 
+from constraints.query import StayDates  # the engine's own stay type, so dates need no conversion
+
 __all__ = [
     "GuestCount", "Budget", "StayDates", "DateProblem",
     "parse_guests", "parse_budget", "parse_nights", "parse_dates", "parse_rating",
@@ -115,18 +117,6 @@ class Budget:
     currency: Optional[str] = None
     tier: Optional[str] = None
     unlimited: bool = False
-
-
-@dataclass(frozen=True)
-class StayDates:
-    """A resolved stay. `check_out` is the morning of departure (exclusive)."""
-
-    check_in: date
-    check_out: date
-
-    @property
-    def nights(self) -> int:
-        return (self.check_out - self.check_in).days
 
 
 @dataclass(frozen=True)

@@ -61,11 +61,7 @@ def compound_critiques(engine: Engine, query: Query, shown_id: str, limit: int |
     limit = int(settings["compound_offered"]) if limit is None else limit
     prepared = engine.prepare(query)
     evaluator = QueryEvaluator(engine.catalog, engine.knowledge, prepared)
-    scope = evaluator.scope()
-    ok = ~evaluator.excluded(scope)
-    for c in prepared.hard:
-        ok &= evaluator.mask(c, scope)
-    rows = np.flatnonzero(ok) + scope.start
+    rows = engine.matching_rows(evaluator)
     reference = engine.catalog.row(shown_id)
     rows = rows[rows != reference]
     if len(rows) == 0:

@@ -104,11 +104,7 @@ class Engine:
             raise InvalidValueError("limit and offset must not be negative")
         query = self.prepare(query)
         evaluator = QueryEvaluator(self.catalog, self.knowledge, query)
-        scope = evaluator.scope()
-        ok = ~evaluator.excluded(scope)
-        for c in query.hard:
-            ok &= evaluator.mask(c, scope)
-        rows = np.flatnonzero(ok) + scope.start
+        rows = self.matching_rows(evaluator)
         ranking = self._rank(evaluator, rows, offset + limit)
         shown = ranking.top[offset:offset + limit]
         result = SearchResult(
@@ -120,6 +116,15 @@ class Engine:
         if len(rows) < query.min_results and self.catalog.size:
             self._repair(evaluator, result)
         return result
+
+    @staticmethod
+    def matching_rows(evaluator: QueryEvaluator) -> np.ndarray:
+        """Rows meeting every hard constraint and not turned down, in catalog order."""
+        scope = evaluator.scope()
+        ok = ~evaluator.excluded(scope)
+        for c in evaluator.query.hard:
+            ok &= evaluator.mask(c, scope)
+        return np.flatnonzero(ok) + scope.start
 
     def matches_by_destination(self, query: Query) -> dict[str, int]:
         """How many places would match in each destination, if the place were changed.
@@ -247,11 +252,7 @@ class Engine:
         position = None
         fixes = []
         if not failed and not excluded:
-            scope = evaluator.scope()
-            ok = ~evaluator.excluded(scope)
-            for c in query.hard:
-                ok &= evaluator.mask(c, scope)
-            rows = np.flatnonzero(ok) + scope.start
+            rows = self.matching_rows(evaluator)
             position = self._rank(evaluator, rows, 0).position_of(row)
             if position is not None and position > limit:
                 fixes.append(f"It matches but ranks #{position} of {len(rows)}; ask for more results to see it.")
