@@ -48,7 +48,7 @@ def rating_text(r: Result) -> str:
 
 def why(r: Result) -> list[str]:
     """The reasons worth reading: not the place (the line says it), at most three."""
-    reasons = [line for line in r.explanation if not line.startswith(f"In {r.location}")]
+    reasons = [line.rstrip(".") for line in r.explanation if not line.startswith(f"In {r.location}")]
     return reasons[:MAX_WHY]
 
 
@@ -130,17 +130,25 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _count(number: float, noun: str) -> str:
+    return f"{number:g} {noun}" if number == 1 else f"{number:g} {noun}s"
+
+
 def details_message(engine: Engine, record: dict[str, Any], position: int, answer: str | None) -> Message:
     wording = engine.wording
     amenities = [engine.knowledge.amenities[a].label for a in record["amenities"] if a in engine.knowledge.amenities]
     rating = (f"★ {record['rating']:.2f} from {record['review_count']} reviews" if record["rating"] is not None
               else "no rating yet")
+    rooms = _count(record["bedrooms"], "bedroom") if record["bedrooms"] else "no separate bedroom"
+    kind = engine.knowledge.property_types.get(record["property_type"])
+    room = engine.knowledge.room_types.get(record["room_type"])
     parts = [
         f"{position}. {record['title']} — {record['neighbourhood']}, {record['location']}",
-        f"{record['property_type'].capitalize()}, {record['room_type'].replace('_', ' ')}: sleeps {record['accommodates']}, "
-        f"{record['bedrooms']} bedroom(s), {record['beds']} bed(s), {record['bathrooms']:g} bathroom(s).",
-        f"{wording.money(record['price_per_night'], record['currency'])} a night, minimum {record['min_nights']} "
-        f"night{'s' if record['min_nights'] != 1 else ''}; {rating}.",
+        f"{kind.label if kind else record['property_type']} ({room.label.lower() if room else record['room_type']}): "
+        f"sleeps {record['accommodates']} · {rooms} · {_count(record['beds'], 'bed')} · "
+        f"{_count(record['bathrooms'], 'bathroom')}.",
+        f"{wording.money(record['price_per_night'], record['currency'])} a night, minimum "
+        f"{_count(record['min_nights'], 'night')}; {rating}.",
         "Amenities: " + (", ".join(amenities) if amenities else "none listed") + ".",
     ]
     if record.get("description"):

@@ -154,7 +154,9 @@ class ActionDetails(Action):
         picked = _pick(tracker.get_slot("shown") or [], _ordinal(tracker))
         if picked is None:
             shown = tracker.get_slot("shown") or []
-            text = (f"I showed {len(shown)} option(s); which one — say \"details 1\"?" if shown
+            count = "only one place" if len(shown) == 1 else f"{len(shown)} places"
+            text = (f"I showed {count} just now — say \"details 1\"" + (f" to \"details {len(shown)}\"" if len(shown) > 1 else "")
+                    + ", or \"show more\"." if shown
                     else "I haven't shown you any places yet — where would you like to stay?")
             dispatcher.utter_message(text=text)
             return []
@@ -182,7 +184,7 @@ class ActionDetails(Action):
         for amenity in dict.fromkeys(asked):
             label = eng.wording.amenity(amenity)
             has = amenity in record["amenities"]
-            answers.append(f"Yes — it has {label}." if has else f"No — it doesn't have {label}.")
+            answers.append(f"Yes — {label}." if has else f"No — {label} isn't listed for this place.")
         return " ".join(answers) or None
 
 

@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = None if args.report_only else run_cross_validation(args.folds, out)
     summary = summarise(out)
     print(render(summary, elapsed))
+    if summary["intent_f1"] is None:
+        print(f"no reports in {out}: run without --report-only", file=sys.stderr)
+        return 0
     (out / "summary.json").write_text(json.dumps({**summary, "seconds": elapsed}, indent=2) + "\n")
     return 0
 

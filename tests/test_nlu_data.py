@@ -219,3 +219,44 @@ def test_examples_name_many_destinations(training_data, locations):
         if e["entity"] == "location" and m.get("text")[e["start"]:e["end"]].lower() in names
     }
     assert len(mentioned) >= 20
+
+
+# --- the cross-validation report (scripts/nlu_eval.py), on canned Rasa reports ----------
+
+
+def _load_eval():
+    spec = importlib.util.spec_from_file_location("nlu_eval", ROOT / "scripts" / "nlu_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _report(labels: dict[str, float], weighted: float) -> dict:
+    report = {name: {"precision": f1, "recall": f1, "f1-score": f1, "support": 10} for name, f1 in labels.items()}
+    report["weighted avg"] = {"precision": weighted, "recall": weighted, "f1-score": weighted, "support": 99}
+    report["micro avg"] = {"precision": weighted, "recall": weighted, "f1-score": weighted, "support": 99}
+    report["macro avg"] = {"precision": weighted, "recall": weighted, "f1-score": weighted, "support": 99}
+    return report
+
+
+@pytest.mark.parametrize(
+    "intent_f1, entity_f1, verdict",
+    [(0.93, 0.90, "targets met"), (0.89, 0.90, "BELOW TARGET"), (0.93, 0.84, "BELOW TARGET")],
+)
+def test_eval_report_reads_rasa_reports(tmp_path, intent_f1, entity_f1, verdict):
+    import json
+
+    nlu_eval = _load_eval()
+    intents = {f"intent_{i}": 0.5 + i / 10 for i in range(6)}
+    (tmp_path / "intent_report.json").write_text(json.dumps(_report(intents, intent_f1)))
+    (tmp_path / "DIETClassifier_report.json").write_text(
+        json.dumps(_report({"location": 0.95, "budget": 0.8}, entity_f1))
+    )
+    summary = nlu_eval.summarise(tmp_path)
+    assert summary["intent_f1"] == intent_f1 and summary["entity_f1"] == entity_f1
+    text = nlu_eval.render(summary, elapsed=120.0)
+    assert text.splitlines()[-1] == verdict
+    assert "intent_0" in text and "intent_4" in text and "intent_5" not in text  # lowest five
+    assert "location" in text and "budget" in text

@@ -64,8 +64,8 @@ def compound_critiques(engine: Engine, query: Query, shown_id: str, limit: int |
     rows = engine.matching_rows(evaluator)
     reference = engine.catalog.row(shown_id)
     rows = rows[rows != reference]
-    if len(rows) == 0:
-        return []
+    if len(rows) < int(settings["compound_min_candidates"]):
+        return []  # with a handful of places left, the list itself is the best critique
     differences, masks = _differences(engine, evaluator, prepared, reference, rows)
     if not differences:
         return []

@@ -28,8 +28,8 @@ from .similar import likeness_to
 
 DEFAULT_CATALOG = "catalog.csv"
 # which reasons an explanation gives first: the specific before the shared
-_SALIENCE = ["amenities", "rule", "dates", "property_type", "room_type", "neighbourhood", "nice_to_have",
-             "rating", "reviews", "total_price", "total", "price_per_night", "min_price", "bedrooms", "beds",
+_SALIENCE = ["amenities", "rule", "dates", "property_type", "room_type", "neighbourhood", "rating", "reviews",
+             "total_price", "total", "price_per_night", "min_price", "nice_to_have", "bedrooms", "beds",
              "bathrooms", "accommodates", "nights", "location"]
 # the order in which a conflict reads naturally: place, party, money, features, time
 _SENTENCE_ORDER = ["property_type", "room_type", "location", "neighbourhood", "accommodates", "bedrooms", "beds",

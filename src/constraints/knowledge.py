@@ -288,7 +288,7 @@ _REQUIRED_SETTINGS = {
     "relaxation": ("nearby_km", "amenity_similarity_min", "type_similarity_min", "date_shifts",
                    "min_stay_nights", "budget_step", "max_substitutes", "alternatives"),
     "critique": ("cheaper_step", "more_like_top", "compound_min_support", "compound_max_support",
-                 "compound_offered", "compound_amenity_groups", "compound_amenities"),
+                 "compound_offered", "compound_min_candidates", "compound_amenity_groups", "compound_amenities"),
     "limits": ("max_guests", "max_budget_per_night", "min_budget_per_night", "max_nights"),
     "chat": ("suggested_must_haves", "suggested_destinations"),
 }

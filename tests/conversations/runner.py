@@ -50,6 +50,7 @@ EACH_CONDITIONS: dict[str, str] = {
     "max_price": "number",                       # price_per_night <= N
     "min_price": "number",                       # price_per_night >= N
     "max_total_price": "number",                 # the stay (the turn's dates or nights) costs <= N
+    "within_budget": "flag",                     # within the budget slot after the turn (per night or stay)
     "min_bedrooms": "number",
     "min_accommodates": "number",
     "min_rating": "number",                      # rated, and rating >= N
@@ -597,6 +598,14 @@ class Replayer:
                               f"booked on some night {stay}")
         if name == "max_total_price":
             return self._total_price_test(value, slots)
+        if name == "within_budget":
+            budget = slots.get("budget")
+            if budget is None:
+                raise ValueError("the budget slot is empty after this turn")
+            if slots.get("budget_scope") == "stay" and (slots.get("nights") or slots.get("check_in")):
+                return self._total_price_test(float(budget), slots)
+            return lambda s: (s.record["price_per_night"] <= budget,
+                              f"€{s.record['price_per_night']:g} a night, over the budget of €{budget:g}")
         if name == "max_price_below_previous_first":
             limit = first.record["price_per_night"]
             return lambda s: (s.record["price_per_night"] < limit,
