@@ -39,6 +39,14 @@ _ATTRIBUTE_WORDS = {
     "bedrooms": r"bedrooms?",
     "neighbourhood": r"neighbou?rhood|district|central|centre|center",
 }
+# intents that are not an answer to "where would you like to stay?"
+_NOT_AN_ANSWER = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "bot_challenge", "start_over",
+                  "show_more", "cheaper", "bigger", "more_like", "ask_details", "choose_offer"}
+_PLACE_AFTER_PREPOSITION = re.compile(r"\b(?:in|to|at|around|visit|visiting)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})")
+_CALENDAR_WORDS = frozenset(
+    "january february march april may june july august september october november december jan feb mar apr jun "
+    "jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday christmas easter "
+    "i".split())
 TIER_QUANTILES = {"cheap": (None, 0.35), "mid": (0.35, 0.70), "luxury": (0.75, None)}
 
 
@@ -118,9 +126,11 @@ class MessageReader:
         found = self._entity_values("location")
         if not found:
             found = [m.matched for m in vocab.find_in(self.text, fuzzy=True)]
-        if not found and self.requested == "location" and self.intent in ("inform", "search", None, "nlu_fallback") \
+        if not found and self.intent in ("search", "inform"):
+            found = self._unknown_place_named()
+        if not found and self.requested == "location" and self.intent not in _NOT_AN_ANSWER \
                 and 0 < len(self.folded.split()) <= 4:
-            found = [self.text.strip()]
+            found = [self.text.strip()]  # the answer to "where?": validation says if it is unknown
         if found:
             self._set("location", found[-1])  # "not Lisbon, Porto": the last one said wins
         neighbourhoods = self._entity_values("neighbourhood")
@@ -130,6 +140,23 @@ class MessageReader:
             neighbourhoods = [m.matched for m in scope.find_in(self.text)]
         if neighbourhoods:
             self._set("neighbourhood", neighbourhoods[-1])
+
+    def _unknown_place_named(self) -> list[str]:
+        """'a place in Atlantis': a capitalised name after 'in'/'to' that is nothing we know.
+
+        Said back as "I don't know 'Atlantis'" rather than silently asking
+        "where?" again. Months, weekdays, neighbourhoods and amenities are not
+        places.
+        """
+        normaliser = self.engine.normaliser
+        for match in _PLACE_AFTER_PREPOSITION.finditer(self.text):
+            name = match.group(1)
+            folded = fold(name)
+            if folded in _CALENDAR_WORDS or folded in normaliser.neighbourhoods.index \
+                    or folded in normaliser.amenities.index or folded in normaliser.property_types.index:
+                continue
+            return [name]
+        return []
 
     def _known_location(self) -> str | None:
         """The destination this message leaves us in (new if given, else the slot)."""
@@ -146,8 +173,8 @@ class MessageReader:
     def _guests(self) -> None:
         spans = self._entity_text("guests")
         parsed = None
-        for span in spans:
-            parsed = parsing.parse_guests(span) or parsed
+        for span in spans:  # DIET says this span is a head count: a bare "4" counts
+            parsed = parsing.parse_guests(span, expected=True) or parsed
         parsed = parsing.parse_guests(self.text, expected=self.requested == "guests") or parsed
         context = dict(self.slots.get("context") or {})
         if parsed is not None:
@@ -188,6 +215,7 @@ class MessageReader:
         maximum, minimum = parsed.maximum, parsed.minimum
         if parsed.tier and maximum is None and minimum is None:
             minimum, maximum = self._tier_prices(parsed.tier)
+        maximum, minimum = self._in_base_currency(parsed.currency, maximum), self._in_base_currency(parsed.currency, minimum)
         if maximum is not None:
             self._set("budget", float(maximum))
             self._set("budget_flexible", False)
@@ -197,6 +225,21 @@ class MessageReader:
             self._set("budget_scope", parsed.scope)
         elif maximum is not None:
             self._set("budget_scope", "night")
+
+    def _in_base_currency(self, currency: str | None, amount: float | None) -> float | None:
+        """£100 is searched as about €117: budgets are compared in engine.yml's base currency."""
+        settings = self.engine.knowledge.settings["currency"]
+        if amount is None or not currency or currency == settings["base"]:
+            return amount
+        rate = settings["rates"].get(currency)
+        if rate is None:
+            self.reading.notes.append(f"I can't convert {currency}; I'll read {amount:g} as {settings['base']}.")
+            return amount
+        converted = float(round(amount * float(rate)))
+        wording = self.engine.wording
+        self.reading.notes.append(f"{wording.money(amount, currency)} is about {wording.money(converted)}; "
+                                  f"I'll search with that.")
+        return converted
 
     def _tier_prices(self, tier: str) -> tuple[float | None, float | None]:
         """'cheap' in Bali is not 'cheap' in Aspen: read the destination's own prices."""

@@ -21,6 +21,8 @@ from .search_state import CONSTRAINT_SLOTS, FORM_SLOTS
 from .validation import validate_candidates
 
 _RESET_SLOTS = ("offset", "reference_id", "excluded", "waived")
+# intents the form answers itself: rejecting them would leave no rule to reply
+_ANSWERS = {"search", "inform", "remove_constraint", "set_priority", "affirm", "deny"}
 
 
 class ValidateSearchForm(FormValidationAction):
@@ -54,9 +56,23 @@ class ValidateSearchForm(FormValidationAction):
             if slot in CONSTRAINT_SLOTS or slot in _RESET_SLOTS
         }
         if not candidates:
-            return []
+            return self._not_understood(dispatcher, tracker)
         before = {slot: value for slot, value in tracker.current_slot_values().items() if slot not in candidates}
         values, messages = validate_candidates(candidates, before, engine(), today())
         for message in messages:
             dispatcher.utter_message(text=message)
         return [SlotSet(slot, value) for slot, value in values.items()]
+
+    @staticmethod
+    def _not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """An answer with nothing usable in it: say so and let the form ask again.
+
+        Rejecting the form here would hand the turn to the policies, and no
+        rule replies to an unclear answer in the middle of a form.
+        """
+        requested = tracker.get_slot("requested_slot")
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if requested is None or intent not in _ANSWERS:
+            return []
+        dispatcher.utter_message(text="Sorry, I didn't catch that.")
+        return [SlotSet(requested, tracker.get_slot(requested))]

@@ -552,7 +552,7 @@ _RE_WE_ARE = re.compile(
     r"|just|only|about|around|going to be|gonna be))? (?P<n>\d{1,5}|one)\b")
 _RE_FOR_N = re.compile(
     r"for (?:(?:just|only|about|around|roughly|maybe|up to|max|maximum|a total of|a group of) )?"
-    r"(?P<n>\d{1,3}|one)(?: ?(?:or|to|-) ?(?P<n2>\d{1,3}))?(?![\d.,])\b")
+    r"(?P<n>\d{1,3}|one)(?: ?(?:or|to|-) ?(?P<n2>\d{1,3}))?(?!\d|[.,]\d)\b")
 _RE_SLEEPS = re.compile(r"(?:sleeps?|sleeping|accommodates?|accomodates?|fits?|capacity(?: of| for)?|room for)"
                         r" (?:at least |up to |min(?:imum)? )?(?P<n>\d{1,3}|one)\b")
 _RE_THE_N_OF_US = re.compile(r"(?:both of us|us 2|we 2|the 2 of us|the pair of us)\b")

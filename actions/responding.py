@@ -67,6 +67,10 @@ def search_and_reply(engine: Engine, dispatcher: CollectingDispatcher, tracker: 
     offset = int(slots.get("offset") or 0)
     query = query_from_slots(slots, engine, min_results=ENOUGH)
     result = engine.search(query, limit=PAGE, offset=offset)
+    if result.total_matches == 0:
+        # nothing at all: any repair that gives one place beats aiming for three
+        query = query_from_slots(slots, engine, min_results=1)
+        result = engine.search(query, limit=PAGE, offset=offset)
     channel = tracker.get_latest_input_channel()
     offers: list[dict[str, Any]] = []
     if result.results:

@@ -12,15 +12,17 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from constraints.critique import critique
-from constraints.errors import UnknownValueError
+from constraints.errors import InvalidValueError, UnknownValueError
 from constraints.text import fold
 
 from . import parsing
-from .engine_holder import engine
+from .engine_holder import engine, today
+from .extraction import read_message
 from .offers import place_offers
 from .rendering import Message, button, details_message, lower_first, offer_title
 from .responding import guarded, search_and_reply, send
 from .search_state import query_from_slots, slot_updates_for_change
+from .validation import validate_candidates
 
 CRITIQUE_OF_INTENT = {"cheaper": "cheaper", "bigger": "bigger", "closer_to": "closer", "more_like": "more_like"}
 
@@ -114,17 +116,19 @@ class ActionCritique(Action):
         return search_and_reply(eng, dispatcher, tracker, updates, heading=change.description + ".")
 
     def _neighbourhood(self, tracker: Tracker, slots: Dict[str, Any]) -> tuple[str, str] | None:
+        """The neighbourhood to get closer to: named now, else the one asked for before."""
         eng = engine()
         location = slots["location"]
-        texts = [str(e["value"]) for e in (tracker.latest_message or {}).get("entities") or []
-                 if e.get("entity") == "neighbourhood"]
-        vocabulary = eng.normaliser.neighbourhoods_in(location)
-        texts += [m.matched for m in vocabulary.find_in((tracker.latest_message or {}).get("text") or "")]
+        message = tracker.latest_message or {}
+        texts = [str(e["value"]) for e in message.get("entities") or [] if e.get("entity") == "neighbourhood"]
+        texts += [m.matched for m in eng.normaliser.neighbourhoods.find_in(message.get("text") or "")]
         for text in texts:
             try:
                 return location, eng.normaliser.neighbourhood(text, location).value
             except UnknownValueError:
-                continue
+                elsewhere = eng.normaliser.neighbourhood(text)  # raises, with suggestions, if unknown anywhere
+                raise InvalidValueError(f"{elsewhere.value} is in {elsewhere.parent}, not {location}. "
+                                        f"Say \"actually {elsewhere.parent}\" to search there.") from None
         if slots.get("neighbourhood"):
             return location, slots["neighbourhood"]
         return None
@@ -205,6 +209,8 @@ class ActionApplyOffer(Action):
         if chosen is None and intent == "affirm":
             dispatcher.utter_message(text="Great! Say \"details 1\" to learn more, or tell me what to change.")
             return []
+        if chosen is None and self._asks_to_drop(tracker):
+            return self._drop_as_said(dispatcher, tracker)
         if chosen is None:
             options = "; ".join(f"{k}. {o['label']}" for k, o in enumerate(offers, 1))
             dispatcher.utter_message(text=f"Which one? {options}")
@@ -212,17 +218,53 @@ class ActionApplyOffer(Action):
         return search_and_reply(engine(), dispatcher, tracker, dict(chosen["updates"]),
                                 heading=f"OK — {lower_first(chosen['label'].rsplit(':', 1)[0])}.")
 
+    @staticmethod
+    def _asks_to_drop(tracker: Tracker) -> bool:
+        words = set(fold((tracker.latest_message or {}).get("text") or "").split())
+        return bool(words & _OFFER_VERBS["drop"])
+
+    def _drop_as_said(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        """'ok drop the parking' when no offer drops it: do what was said, as a removal."""
+        eng = engine()
+        message = tracker.latest_message or {}
+        slots = tracker.current_slot_values()
+        reading = read_message(eng, message.get("text") or "", "remove_constraint", message.get("entities") or [],
+                               slots, None, today())
+        values, notes = validate_candidates(reading.candidates, slots, eng, today())
+        for note in [*reading.notes, *notes]:
+            dispatcher.utter_message(text=note)
+        if not values:
+            dispatcher.utter_message(text="Which one? Pick one of the options, or tell me what to change.")
+            return []
+        return search_and_reply(eng, dispatcher, tracker, {**values, "offset": 0.0})
+
     def _choose(self, tracker: Tracker, offers: List[Dict[str, Any]]) -> Dict[str, Any] | None:
+        """The offer meant: by number, else by what the words say and name, else the only one."""
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         ordinal = _ordinal(tracker)
         if ordinal is not None:
             position = len(offers) if ordinal == -1 else ordinal
             return offers[position - 1] if 1 <= position <= len(offers) else None
-        words = set(fold((tracker.latest_message or {}).get("text") or "").split()) - {"the", "a", "ok", "yes", "to", "it"}
-        matching = [o for o in offers if words & set(fold(o["label"]).split())]
+        words = set(fold((tracker.latest_message or {}).get("text") or "").split())
+        kinds = {kind for kind, verbs in _OFFER_VERBS.items() if words & verbs}
+        candidates = [o for o in offers if o["kind"] in kinds] if kinds else offers
+        named = words - _NOT_NAMES - set().union(*_OFFER_VERBS.values())
+        matching = [o for o in candidates if named & set(fold(o["label"]).split())]
         if len(matching) == 1:
             return matching[0]
+        if len(candidates) == 1 and kinds:
+            return candidates[0]
         repairs = all(o["kind"] != "critique" for o in offers)
         if repairs and (intent == "affirm" or len(offers) == 1):
             return offers[0]
         return None
+
+
+# "ok drop the parking" means the offer that drops it, not the one that swaps it
+_OFFER_VERBS = {
+    "drop": {"drop", "without", "remove", "forget", "skip", "lose", "ditch"},
+    "widen": {"raise", "increase", "higher", "more", "up", "extend", "lower", "shorter", "longer"},
+    "substitute": {"instead", "try", "swap", "switch", "move", "go"},
+}
+_NOT_NAMES = {"the", "a", "an", "ok", "okay", "yes", "to", "it", "that", "one", "please", "lets", "let", "s", "do",
+              "fine", "sure", "then", "and", "of", "with", "option", "suggestion", "i", "we"}

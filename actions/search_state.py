@@ -175,7 +175,10 @@ def describe_search(slots: Mapping[str, Any], engine: Engine) -> str:
         scope = "for the stay" if slots.get("budget_scope") == "stay" else "a night"
         parts.append(f"up to {engine.wording.money(slots['budget'])} {scope}")
     if slots.get("amenities"):
-        parts.append("with " + ", ".join(engine.wording.amenity(a) for a in slots["amenities"]))
+        phrases = [engine.wording.amenity_phrase(a, definite=False) for a in slots["amenities"]]
+        parts.append("with " + (phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]))
+    if slots.get("min_rating"):
+        parts.append(f"rated {float(slots['min_rating']):g}+")
     if slots.get("property_type"):
         parts.append(f"({engine.wording.types((slots['property_type'],))})")
     return " ".join(parts)

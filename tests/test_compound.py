@@ -64,5 +64,5 @@ def test_support_outside_the_band_is_not_offered(patterned: Engine) -> None:
 def test_descriptions_read_like_offers(patterned: Engine) -> None:
     offered = compound_critiques(patterned, build_query(location="Lisbon", guests=2), "R")
     texts = {c.description for c in offered}
-    assert "2+ bedrooms and with pool: 5 places" in texts
+    assert "2+ bedrooms and with a pool: 5 places" in texts
     assert any(t.startswith("Cheaper (under €180) and with free parking: 6 places") for t in texts)

@@ -114,7 +114,7 @@ def _differences(engine: Engine, evaluator: QueryEvaluator, query: Query, refere
     if offered:
         block = catalog.amen[[catalog.amenity_index[a.id] for a in offered]][:, rows]
         for amenity, column in zip(offered, block):
-            found.append(Difference(f"amenity:{amenity.id}", f"with {engine.wording.amenity(amenity.id)}",
+            found.append(Difference(f"amenity:{amenity.id}", f"with {engine.wording.amenity_phrase(amenity.id, definite=False)}",
                                     Constraint("amenities", "contains", amenity.id)))
             columns.append(column)
     return found, np.array(columns, dtype=bool).reshape(len(found), len(rows))

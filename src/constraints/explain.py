@@ -29,7 +29,8 @@ class Wording:
 
     def money(self, amount: float, currency: str | None = None) -> str:
         symbol = self.symbols.get(currency or self.base, f"{currency} ")
-        return f"{symbol}{amount:,.0f}"
+        sign = "-" if amount < 0 else ""
+        return f"{sign}{symbol}{abs(amount):,.0f}"
 
     def amenity(self, amenity_id: str) -> str:
         found = self.knowledge.amenities.get(amenity_id)
@@ -74,12 +75,14 @@ class Wording:
             return f"{v[1]}" + (f" (within {v[2]:g} km)" if c.op == "within_km" else "")
         return str(v)
 
-    def amenity_phrase(self, amenity_id: str) -> str:
-        """'the pool', but 'pets allowed': policies take no article."""
+    def amenity_phrase(self, amenity_id: str, definite: bool = True) -> str:
+        """'the pool' (or 'a pool'), but 'free parking' and 'pets allowed' take no article."""
         found = self.knowledge.amenities.get(amenity_id)
-        if found is not None and "policies" in found.groups:
-            return self.amenity(amenity_id)
-        return f"the {self.amenity(amenity_id)}"
+        phrase = found.phrase if found is not None else amenity_id.replace("_", " ")
+        article, _, rest = phrase.partition(" ")
+        if definite and article in ("a", "an") and rest:
+            return f"the {rest}"
+        return phrase
 
     def constraint(self, c: Constraint) -> str:
         """A noun phrase: 'the pool', 'a budget of €150 a night', 'Lisbon'."""
@@ -202,7 +205,7 @@ class Wording:
         if c.attribute == "min_price":
             return f"from {v}"
         if c.attribute == "amenities":
-            return f"with {self.amenity_phrase(c.value).replace('the ', 'a ', 1)}"
+            return f"with {self.amenity_phrase(c.value, definite=False)}"
         if c.attribute in ("bedrooms", "beds", "bathrooms"):
             return f"with at least {v}"
         if c.attribute == "property_type":

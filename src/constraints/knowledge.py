@@ -56,6 +56,7 @@ class Amenity:
     label: str
     synonyms: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
+    phrase: str = ""  # "a pool", "free parking": how it reads after "with"
     prevalence: float = 0.1
     price_effect: float = 0.0
     airbnb: tuple[re.Pattern[str], ...] = ()
@@ -423,6 +424,7 @@ def _load_amenities(path: Path) -> tuple[dict[str, str], dict[str, Amenity], dic
             label=label,
             synonyms=synonyms,
             groups=amenity_groups,
+            phrase=r.get("phrase", str, label.lower()),
             prevalence=r.number("prevalence", 0.1, low=0, high=1),
             price_effect=r.number("price_effect", 0.0, low=-0.9, high=5),
             airbnb=r.patterns("airbnb"),

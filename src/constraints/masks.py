@@ -197,8 +197,12 @@ class Similarity:
         self.nearby_km = float(knowledge.setting("relaxation", "nearby_km"))
         places = catalog.places
         count = len(places.destinations)
-        self._places = np.array([[places.similarity(a.name, b.name, self.nearby_km)
-                                  for b in places.destinations] for a in places.destinations]).reshape(count, count)
+        # a near miss in another place is only near if the place is: distance, not profile
+        closeness = np.exp(-places.distance_km / max(self.nearby_km, 1.0))
+        listed = np.array([[b.name in a.nearby for b in places.destinations] for a in places.destinations],
+                          dtype=bool).reshape(count, count)
+        self._places = np.where(listed, np.maximum(closeness, 0.5), closeness)
+        np.fill_diagonal(self._places, 1.0)
         types = catalog.type_ids
         self._types = np.eye(len(types))
         for i, a in enumerate(types):

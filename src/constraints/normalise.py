@@ -95,7 +95,8 @@ class Vocabulary:
         if not key:
             return []
         found: list[str] = []
-        for name, _, _ in process.extract(key, self._keys, scorer=fuzz.WRatio, limit=20, score_cutoff=60):
+        # plain edit similarity: WRatio's partial matching makes "Madrid" look like "Rio de Janeiro"
+        for name, _, _ in process.extract(key, self._keys, scorer=fuzz.ratio, limit=20, score_cutoff=65):
             label = self.labels[self.index[name]]
             if label not in found:
                 found.append(label)
