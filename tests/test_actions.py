@@ -220,3 +220,56 @@ def test_engine_failure_becomes_an_apology_and_keeps_the_slots(monkeypatch: pyte
 def test_critique_before_any_result_asks_for_a_search() -> None:
     turn = Conversation().run(ActionCritique(), "cheaper", "cheaper")
     assert "where would you like to stay" in turn.text.lower()
+
+
+# --- what the scripted conversations taught us ------------------------------------------
+
+
+def test_a_head_count_before_a_comma_is_read() -> None:
+    chat = Conversation()
+    search(chat, "a place in Lisbon for 4, under 150 a night, with wifi")
+    assert (chat.slots["guests"], chat.slots["budget"], chat.slots["amenities"]) == (4, 150, ["wifi"])
+
+
+def test_an_unknown_place_in_a_sentence_is_said_back() -> None:
+    turn = search(Conversation(), "a place in Atlantis for 2")
+    assert "I don't know 'Atlantis'" in turn.text
+
+
+def test_a_foreign_budget_is_converted_and_said() -> None:
+    chat = Conversation()
+    turn = search(chat, "a flat in Paris for 2 under £100 a night")
+    assert chat.slots["budget"] == 117
+    assert "£100 is about €117" in turn.text
+
+
+def test_an_unclear_answer_mid_form_is_said_and_asked_again() -> None:
+    chat = Conversation({"location": "Porto"})
+    turn = search(chat, "hmm let me think", intent="inform", requested="guests")
+    assert "didn't catch" in turn.text
+    assert turn.sets("guests") and turn.slot("guests") is None
+
+
+def test_drop_means_drop_even_when_only_a_substitute_was_offered() -> None:
+    chat = Conversation({"location": "Barcelona", "guests": 4.0, "budget": 150.0, "amenities": ["free_parking"]})
+    chat.run(ActionRecommend(), "", "search")
+    assert not any(o["kind"] == "drop" and "parking" in o["label"] for o in chat.slots["offers"])
+    chat.run(ActionApplyOffer(), "ok drop the parking", "choose_offer")
+    assert chat.slots["amenities"] == []
+    assert chat.slots["shown"]
+
+
+def test_closer_to_a_neighbourhood_of_another_place_says_where_it_is() -> None:
+    chat = Conversation({"location": "Cascais", "guests": 2.0, "budget": 300.0, "amenities": []})
+    chat.run(ActionRecommend(), "", "search")
+    turn = chat.run(ActionCritique(), "closer to Ribeira", "closer_to")
+    assert "Ribeira is in Porto, not Cascais" in turn.text
+
+
+def test_when_nothing_matches_anywhere_near_another_place_is_still_offered() -> None:
+    chat = Conversation({"location": "Paris", "guests": 10.0, "budget": 80.0, "amenities": ["pool"],
+                         "property_type": "villa"})
+    turn = chat.run(ActionRecommend(), "", "search")
+    assert chat.slots["offers"], turn.text
+    accepted = chat.run(ActionApplyOffer(), "1", "choose_offer", [{"entity": "ordinal", "value": "1"}])
+    assert chat.slots["shown"], accepted.text
