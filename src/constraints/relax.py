@@ -471,9 +471,10 @@ class Relaxer:
         if not diagnosis.hard or limit <= 0:
             return []
         popcount = _popcount(diagnosis.fails, len(diagnosis.hard))
+        within_reach = self._within_reach(diagnosis.rows)
         candidates = np.zeros(0, dtype=np.int64)
         for misses in range(1, len(diagnosis.hard) + 1):
-            candidates = np.flatnonzero((popcount >= 1) & (popcount <= misses))
+            candidates = np.flatnonzero((popcount >= 1) & (popcount <= misses) & within_reach)
             if len(candidates) >= limit:
                 break
         if not len(candidates):
@@ -499,6 +500,23 @@ class Relaxer:
             alternatives.append(Alternative(row, str(self.evaluator.catalog.ids[row]), float(similarity[k]),
                                             [self._miss(c, row) for c in failed]))
         return alternatives
+
+    def _within_reach(self, rows: np.ndarray) -> np.ndarray:
+        """Rows a traveller set on a place could still go to: that place, or one nearby.
+
+        A flat on another continent is never "close, but not quite", however
+        well it fits the rest. Without a place in the query, anywhere is in reach.
+        """
+        location = self.query.find("location")
+        catalog = self.evaluator.catalog
+        if location is None or not location.is_hard:
+            return np.ones(len(rows), dtype=bool)
+        places = catalog.places
+        here = places.code_of[location.value]
+        reach = float(self.settings["nearby_km"]) * 2
+        near = (places.distance_km[here] <= reach) | np.array(
+            [d.name in places.destinations[here].nearby for d in places.destinations])
+        return near[catalog.loc[rows]]
 
     def _miss(self, c: Constraint, row: int) -> str:
         catalog = self.evaluator.catalog
