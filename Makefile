@@ -39,7 +39,7 @@ $(VENV)/.installed: pyproject.toml .python-version web/package.json web/package-
 
 install: $(VENV)/.installed
 
-$(NLU_GENERATED): $(KNOWLEDGE_YAML) scripts/generate_nlu_data.py | $(VENV)/.installed
+$(NLU_GENERATED) &: $(KNOWLEDGE_YAML) scripts/generate_nlu_data.py | $(VENV)/.installed
 	$(PY) scripts/generate_nlu_data.py
 
 nlu-data: $(NLU_GENERATED)

@@ -43,6 +43,8 @@ _ATTRIBUTE_WORDS = {
 _NOT_AN_ANSWER = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "bot_challenge", "start_over",
                   "show_more", "cheaper", "bigger", "more_like", "ask_details", "choose_offer"}
 _PLACE_AFTER_PREPOSITION = re.compile(r"\b(?:in|to|at|around|visit|visiting)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})")
+_UNKNOWN_WISH = re.compile(
+    r"^(?:and |also |plus )?(?:with|needs?|must have|has) (?:a |an |some |the )?([a-z][a-z ]{2,29}?)(?: please)?$")
 _CALENDAR_WORDS = frozenset(
     "january february march april may june july august september october november december jan feb mar apr jun "
     "jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday christmas easter "
@@ -91,6 +93,8 @@ class MessageReader:
             self._removals()
         if self.intent == "set_priority":
             self._priorities()
+        if not self.reading.candidates:
+            self._unknown_amenity_named()
         if self.requested == "amenities" and self.intent in ("deny", "affirm") and "amenities" not in self.reading.candidates:
             self.reading.candidates["amenities"] = list(self.slots.get("amenities") or [])
         self._new_search_resets()
@@ -126,7 +130,7 @@ class MessageReader:
         found = self._entity_values("location")
         if not found:
             found = [m.matched for m in vocab.find_in(self.text, fuzzy=True)]
-        if not found and self.intent in ("search", "inform"):
+        if not found and self.intent in ("search", "inform", "set_priority"):
             found = self._unknown_place_named()
         if not found and self.requested == "location" and self.intent not in _NOT_AN_ANSWER \
                 and 0 < len(self.folded.split()) <= 4:
@@ -321,6 +325,19 @@ class MessageReader:
             self._set("amenities", must)
             if nice != list(self.slots.get("nice_to_have") or []):
                 self._set("nice_to_have", nice)
+
+    def _unknown_amenity_named(self) -> None:
+        """'with a helipad': a short wish for something we have no word for.
+
+        Read as an amenity so validation answers "I don't know 'helipad'" with
+        the amenities it does know, instead of "didn't catch that". Only when
+        the message said nothing else we could read.
+        """
+        if self.intent not in ("search", "inform", "set_priority"):
+            return
+        match = _UNKNOWN_WISH.match(self.folded)
+        if match:
+            self._set("amenities", [*(self.slots.get("amenities") or []), match.group(1)])
 
     def _property_type(self) -> None:
         normaliser = self.engine.normaliser

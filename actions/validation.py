@@ -23,12 +23,22 @@ class Checked:
     message: str | None = None
 
 
-def _did_you_mean(error: UnknownValueError, known: list[str]) -> str:
+_ECHO_LIMIT = 40
+
+
+def said(text: str) -> str:
+    """The traveller's words, quoted back short: a 10 kB message must not come back whole."""
+    text = " ".join(text.split())
+    return text if len(text) <= _ECHO_LIMIT else f"{text[:_ECHO_LIMIT - 1].rstrip()}…"
+
+
+def _did_you_mean(error: UnknownValueError, known: list[str], kind: str) -> str:
+    """'Did you mean' when something is close; otherwise a sample of what `kind` the bot knows."""
     if error.suggestions:
         options = " or ".join(error.suggestions)
-        return f"I don't know '{error.text}'. Did you mean {options}?"
+        return f"I don't know '{said(error.text)}'. Did you mean {options}?"
     sample = ", ".join(known[:8])
-    return f"I don't know '{error.text}'. I can search places like {sample}."
+    return f"I don't know '{said(error.text)}'. {kind} I know include {sample}."
 
 
 def check_location(raw: Any, engine: Engine) -> Checked:
@@ -38,7 +48,7 @@ def check_location(raw: Any, engine: Engine) -> Checked:
         found = engine.normaliser.location(str(raw))
     except UnknownValueError as error:
         known = [d.name for d in engine.catalog.places.destinations]
-        return Checked(None, _did_you_mean(error, known))
+        return Checked(None, _did_you_mean(error, known, "Places"))
     return Checked(found.value, f"{found.value}, I assume." if found.corrected else None)
 
 
@@ -52,7 +62,7 @@ def check_neighbourhood(raw: Any, location: str | None, engine: Engine) -> Check
         known = [nb.name for d in engine.catalog.places.destinations if d.name == location for nb in d.neighbourhoods]
         hint = f" Neighbourhoods I know{where}: {', '.join(known)}." if known else ""
         suggestion = f" Did you mean {' or '.join(error.suggestions)}?" if error.suggestions else ""
-        return Checked(None, f"I don't know the neighbourhood '{error.text}'{where}.{suggestion}{hint}")
+        return Checked(None, f"I don't know the neighbourhood '{said(error.text)}'{where}.{suggestion}{hint}")
     if location and found.parent and found.parent != location:
         return Checked(None, f"{found.value} is in {found.parent}, not {location}.")
     return Checked(found.value, f"{found.value}, I assume." if found.corrected else None)
@@ -104,7 +114,7 @@ def check_amenities(values: Any, engine: Engine) -> Checked:
         try:
             found = engine.normaliser.amenity(str(raw))
         except UnknownValueError as error:
-            messages.append(_did_you_mean(error, [a.label for a in engine.knowledge.amenities.values()]))
+            messages.append(_did_you_mean(error, [a.label for a in engine.knowledge.amenities.values()], "Amenities"))
             continue
         if found.corrected:
             messages.append(f"{found.label}, I assume.")
@@ -119,7 +129,8 @@ def check_property_type(raw: Any, engine: Engine) -> Checked:
     try:
         found = engine.normaliser.property_type(str(raw))
     except UnknownValueError as error:
-        return Checked(None, _did_you_mean(error, [t.label for t in engine.knowledge.property_types.values()]))
+        return Checked(None, _did_you_mean(error, [t.label for t in engine.knowledge.property_types.values()],
+                                            "Property types"))
     return Checked(found.value, f"A {found.label.lower()}, I assume." if found.corrected else None)
 
 
@@ -129,7 +140,7 @@ def check_room_type(raw: Any, engine: Engine) -> Checked:
     try:
         return Checked(engine.normaliser.room_type(str(raw)).value)
     except UnknownValueError as error:
-        return Checked(None, _did_you_mean(error, [r.label for r in engine.knowledge.room_types.values()]))
+        return Checked(None, _did_you_mean(error, [r.label for r in engine.knowledge.room_types.values()], "Room types"))
 
 
 def check_dates(check_in: Any, check_out: Any, engine: Engine, today: date) -> Checked:

@@ -20,12 +20,13 @@ DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[1] / "rasa_project" / 
 
 
 def make_tracker(text: str, intent: str, slots: dict[str, Any], entities: Iterable[dict] = (),
-                 requested: str | None = None, channel: str = "rest", form: str | None = None) -> Tracker:
+                 requested: str | None = None, channel: str = "rest", form: str | None = None,
+                 confidence: float = 1.0) -> Tracker:
     values = {name: None for name in DOMAIN["slots"]}
     values.update(slots)
     values["requested_slot"] = requested
     events = [{"event": "user", "text": text, "input_channel": channel, "parse_data": {}}]
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": list(entities)}
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": list(entities)}
     return Tracker("test-user", values, latest, events, False, None,
                    {"name": form} if form else {}, "action_listen")
 
@@ -63,9 +64,9 @@ class Conversation:
     channel: str = "rest"
 
     def run(self, action: Action, text: str, intent: str, entities: Iterable[dict] = (),
-            requested: str | None = None) -> Turn:
+            requested: str | None = None, confidence: float = 1.0) -> Turn:
         dispatcher = CollectingDispatcher()
-        tracker = make_tracker(text, intent, self.slots, entities, requested, self.channel)
+        tracker = make_tracker(text, intent, self.slots, entities, requested, self.channel, confidence=confidence)
         events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
         for event in events:
             if event.get("event") == "slot":

@@ -12,6 +12,7 @@ import pytest
 from actions import engine_holder
 from actions.forms import ValidateSearchForm
 from actions.search_actions import ActionApplyOffer, ActionCritique, ActionDetails, ActionRecommend, ActionShowMore
+from actions.start_over import ActionStartOver
 from constraints import Engine
 from tests.rasa_trackers import Conversation
 
@@ -273,3 +274,51 @@ def test_when_nothing_matches_anywhere_near_another_place_is_still_offered() -> 
     assert chat.slots["offers"], turn.text
     accepted = chat.run(ActionApplyOffer(), "1", "choose_offer", [{"entity": "ordinal", "value": "1"}])
     assert chat.slots["shown"], accepted.text
+
+
+# --- starting over forgets the search, so it must be what the traveller meant ------------
+
+
+def test_a_clear_start_over_restarts() -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 2.0})
+    turn = chat.run(ActionStartOver(), "start over", "start_over", confidence=0.98)
+    assert [m.get("response") for m in turn.messages] == ["utter_start_over"]
+    assert {"event": "followup", "name": "action_restart"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in turn.events]
+
+
+def test_a_half_read_start_over_asks_first_and_keeps_the_search() -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 2.0})
+    turn = chat.run(ActionStartOver(), "from the 45th of Smarch", "start_over", confidence=0.43)
+    assert "start a new search" in turn.text
+    assert turn.events == []
+    assert [b["payload"] for m in turn.messages for b in m.get("buttons") or []] == ["/start_over"]
+    assert chat.slots["location"] == "Lisbon"
+
+
+def test_a_half_read_start_over_with_nothing_to_lose_just_starts_over() -> None:
+    turn = Conversation().run(ActionStartOver(), "begin anew", "start_over", confidence=0.5)
+    assert [m.get("response") for m in turn.messages] == ["utter_start_over"]
+
+
+def test_a_huge_unknown_place_is_not_echoed_back_whole() -> None:
+    turn = search(Conversation(), "Lisbonia" * 1300, intent="inform",
+                  entities=[{"entity": "location", "value": "Lisbonia" * 1300}], requested="location")
+    assert "I don't know 'LisboniaLisbonia" in turn.text
+    assert len(turn.text) < 400
+
+
+@pytest.mark.parametrize("text, wish", [("with a helipad", "helipad"), ("With a helipad, please!", "helipad"),
+                                        ("needs a moat", "moat")])
+def test_an_unknown_wish_mid_form_is_named_not_missed(text: str, wish: str) -> None:
+    chat = Conversation({"location": "Lisbon"})
+    turn = search(chat, text, intent="inform", requested="guests")
+    assert f"I don't know '{wish}'" in turn.text
+    assert "Amenities I know include" in turn.text or "Did you mean" in turn.text
+    assert not chat.slots.get("amenities")
+
+
+def test_with_a_known_thing_is_not_mistaken_for_an_unknown_amenity() -> None:
+    chat = Conversation({"location": "Lisbon"})
+    search(chat, "with a dog", intent="inform", requested="guests")
+    assert chat.slots.get("pets") is True and not chat.slots.get("amenities")

@@ -15,6 +15,9 @@ that each conversation's state accumulates. For every message:
 
 After each conversation the SAME sender asks for "a place in Lisbon for 2 under
 200 a night" (answering "no" to the must-have question) and must get results.
+Constraints the batch left behind still count (say "a studio with 5 bedrooms"
+earlier): then the bot must say nothing matches and offer repairs, and taking
+its first offer (at most three times) must give results.
 
 A second assistant, with a catalog that holds one Lisbon property titled
 `<script>alert(1)</script> Loft`, checks that such a title is recommended and
@@ -77,12 +80,6 @@ FALLBACK_LOOP = (
     "form reject itself and RulePolicy predict utter_fallback 10 times in a row; Rasa's circuit breaker "
     "trips and every later message of that sender gets no reply at all (the conversation is dead until "
     "the session expires). Triggered here by: {triggers}"
-)
-CONTRADICTORY_RANGE = (
-    "BOT BUG (stuck price range): 'under 50 but at least 500 a night' keeps only budget_min=500; a later "
-    "'a place in Lisbon for 2 under 200 a night' sets budget=200 but leaves budget_min=500, so the "
-    "traveller only hears 'Nothing in Lisbon from €500 a night' and cannot search normally again. "
-    "Slots: {slots}"
 )
 
 
@@ -181,6 +178,12 @@ def normal_search(client: RestClient, sender: str) -> tuple[list[str], list[tupl
     if MUST_HAVE_QUESTION in reply.text or any(b.get("payload") == "/deny" for b in reply.buttons):
         reply = client.say(sender, "no")
         transcript.append(("no", reply))
+    for _ in range(3):  # constraints left by the batch: the bot's own repairs must lead to results
+        offers = [b for b in reply.buttons if str(b.get("payload", "")).startswith("/choose_offer")]
+        if RESULT_LINE.search(reply.text) or not offers:
+            break
+        reply = client.say(sender, offers[0]["payload"])
+        transcript.append((f"(click) {offers[0].get('title')}", reply))
     slots = client.slots(sender)
     problems = []
     if reply.status != 200:
@@ -273,15 +276,10 @@ def test_hostile_conversation(batch: int, rest: RestClient):
             continue
         failures += [f"{message.label()}: {p}" for p in reply_problems(message, reply)]
 
-    problems, final, slots = normal_search(rest, sender)
+    problems, final, _ = normal_search(rest, sender)
     transcript += final
-    known: list[str] = []
-    if problems and (slots.get("budget_min") or 0) > (slots.get("budget") or float("inf")):
-        known.append(CONTRADICTORY_RANGE.format(slots={k: slots.get(k) for k in ("location", "budget", "budget_min")}))
-    else:
-        failures += problems
-    if loop_triggers:
-        known.insert(0, FALLBACK_LOOP.format(triggers="; ".join(loop_triggers)))
+    failures += problems
+    known = [FALLBACK_LOOP.format(triggers="; ".join(loop_triggers))] if loop_triggers else []
 
     if failures:
         pytest.fail(f"{len(failures)} problem(s) in conversation {batch + 1} (sender {sender}):\n- "
@@ -316,7 +314,7 @@ def write_script_catalog(target: Path) -> Path:
         columns = next(csv.reader(handle))
     row = {
         "id": SCRIPT_ID, "title": SCRIPT_TITLE,
-        "description": "Loft for 2 guests in Baixa, Lisbon. <b>Bold</b> & 'quoted' & \"double\" ${HOME}.",
+        "description": "Loft for 2 guests in Baixa, Lisbon. <b>Bold</b> & 'quoted' & \"double\".",
         "location": "Lisbon", "neighbourhood": "Baixa", "latitude": "38.7115", "longitude": "-9.1366",
         "property_type": "loft", "room_type": "entire_home", "accommodates": "2", "bedrooms": "1",
         "beds": "1", "bathrooms": "1.0", "price_per_night": "19", "currency": "EUR", "min_nights": "1",

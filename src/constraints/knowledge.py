@@ -291,7 +291,7 @@ _REQUIRED_SETTINGS = {
     "critique": ("cheaper_step", "more_like_top", "compound_min_support", "compound_max_support",
                  "compound_offered", "compound_min_candidates", "compound_amenity_groups", "compound_amenities"),
     "limits": ("max_guests", "max_budget_per_night", "min_budget_per_night", "max_nights"),
-    "chat": ("suggested_must_haves", "suggested_destinations"),
+    "chat": ("suggested_must_haves", "suggested_destinations", "start_over_min_confidence"),
 }
 
 
