@@ -26,8 +26,16 @@ from . import parsing
 
 _BARE_NUMBER = re.compile(r"^\s*(?:about|around|roughly|maybe|max|up to)?\s*[€$£]?\s*(\d{1,7}(?:[.,]\d+)?)\s*[€$£]?\s*(?:please|pls)?\s*[.!]?\s*$", re.I)
 _SOFTENERS = re.compile(r"\b(ideally|preferably|if possible|nice to have|would be nice|bonus|not essential|optional)\b")
-_FLEXIBLE = re.compile(r"\b(flexible|not (?:that |so |very )?important|isn'?t (?:that |so )?important|don'?t (?:really )?care|doesn'?t (?:really )?matter|negotiable|can change|nice to have|less important)\b")
-_MUST = re.compile(r"\b(must|essential|need|needs|non negotiable|matters? most|most important|important|fixed|have to|required|really)\b")
+# "not negotiable" and "not essential" share words with their opposites: read the
+# negated must first, then the softer wishes, then the plain musts
+_NOT_NEGOTIABLE = re.compile(r"\b(?:non|not) ?negotiable\b|\bdeal ?breaker\b|\bno compromise\b")
+_FLEXIBLE = re.compile(
+    r"\b(flexible|not (?:that |so |very |really )?(?:important|essential|necessary|required|a must)"
+    r"|isn'? ?t (?:that |so |really )?(?:important|essential|necessary|required)|don'? ?t (?:really )?care"
+    r"|doesn'? ?t (?:really )?matter|negotiable|can (?:change|move|shift)|nice to have|would be (?:nice|a bonus)"
+    r"|bonus|optional|less important|could live without)\b")
+_MUST = re.compile(r"\b(must|essential|need|needs|mandatory|required|matters? most|most important|important|top priority"
+                   r"|fixed|have to|strict|hard limit|can'? ?t (?:go|move|change|be)|really)\b")
 # words that name an attribute (for "forget the budget", "location matters most")
 _ATTRIBUTE_WORDS = {
     "price_per_night": r"budget|price|prices|cost|money|expensive|cheap",
@@ -311,12 +319,13 @@ class MessageReader:
                 canonical = vocab.resolve(raw).value
             except UnknownValueError:
                 canonical = raw  # validation explains it, with suggestions
-            if self.intent == "remove_constraint" or parsing.is_negated(self.text, raw):
+            if soft and self.intent != "remove_constraint":  # "the pool would be a bonus": wanted, not required
+                must = [a for a in must if a != canonical]
+                if canonical not in nice:
+                    nice.append(canonical)
+            elif self.intent == "remove_constraint" or parsing.is_negated(self.text, raw):
                 must = [a for a in must if a != canonical]
                 nice = [a for a in nice if a != canonical]
-            elif soft and self.intent != "set_priority":
-                if canonical not in nice and canonical not in must:
-                    nice.append(canonical)
             elif canonical not in must:
                 must.append(canonical)
                 nice = [a for a in nice if a != canonical]
@@ -400,7 +409,8 @@ class MessageReader:
 
     def _priorities(self) -> None:
         priorities = dict(self.slots.get("priorities") or {})
-        word = "flexible" if _FLEXIBLE.search(self.folded) else "must" if _MUST.search(self.folded) else None
+        word = "must" if _NOT_NEGOTIABLE.search(self.folded) else "flexible" if _FLEXIBLE.search(self.folded) \
+            else "must" if _MUST.search(self.folded) else None
         if word is None:
             return
         targets = [f"amenities:{a}" for a in self._mentioned_amenity_ids()]

@@ -596,6 +596,11 @@ def _not_people_after(t: str, end: int) -> bool:
     return bool(_RE_NOT_PEOPLE_AFTER.match(t, end) or _RE_PEOPLE_NOUN_AFTER.match(t, end))
 
 
+# words that make "my dad" part of who is coming, not just someone talked about
+_RE_PARTY_CUE = re.compile(r"\b(?:for|with|bringing|taking|coming|travel+ing|going|visiting|joining|book(?:ing)?"
+                           r"|plus|and (?:i|me)|we|us|our)\b")
+
+
 def parse_guests(text: str, *, expected: bool = False) -> Optional[GuestCount]:
     """How many people are travelling, from numbers and from who is coming.
 
@@ -714,6 +719,11 @@ def parse_guests(text: str, *, expected: bool = False) -> Optional[GuestCount]:
         speaker = 1
     if couple and not rel_adults:
         speaker = 0  # "we're a couple (with a baby)": the couple includes the speaker
+
+    describes_someone = (rel_adults or rel_children) and not (speaker or couple or numeric or expected) \
+        and _first(_RE_PARTY_CUE, t) is None
+    if describes_someone and adults_n is None and children_n is None:
+        return GuestCount(None, None, None, infants, False) if infants else None  # "my dad can't do stairs"
 
     if adults_n is not None:
         adults_known: Optional[int] = adults_n

@@ -263,8 +263,8 @@ class ActionApplyOffer(Action):
 # "ok drop the parking" means the offer that drops it, not the one that swaps it
 _OFFER_VERBS = {
     "drop": {"drop", "without", "remove", "forget", "skip", "lose", "ditch"},
-    "widen": {"raise", "increase", "higher", "more", "up", "extend", "lower", "shorter", "longer"},
-    "substitute": {"instead", "try", "swap", "switch", "move", "go"},
+    "widen": {"raise", "increase", "higher", "up", "extend", "lower", "shorter", "longer", "relax"},
+    "substitute": {"instead", "try", "swap", "switch", "move"},
 }
 _NOT_NAMES = {"the", "a", "an", "ok", "okay", "yes", "to", "it", "that", "one", "please", "lets", "let", "s", "do",
               "fine", "sure", "then", "and", "of", "with", "option", "suggestion", "i", "we"}

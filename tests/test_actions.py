@@ -282,7 +282,7 @@ def test_when_nothing_matches_anywhere_near_another_place_is_still_offered() -> 
 def test_a_clear_start_over_restarts() -> None:
     chat = Conversation({"location": "Lisbon", "guests": 2.0})
     turn = chat.run(ActionStartOver(), "start over", "start_over", confidence=0.98)
-    assert [m.get("response") for m in turn.messages] == ["utter_start_over"]
+    assert turn.texts == ["Let's start over. Where would you like to stay?"]
     assert {"event": "followup", "name": "action_restart"} in [
         {k: e.get(k) for k in ("event", "name")} for e in turn.events]
 
@@ -298,7 +298,7 @@ def test_a_half_read_start_over_asks_first_and_keeps_the_search() -> None:
 
 def test_a_half_read_start_over_with_nothing_to_lose_just_starts_over() -> None:
     turn = Conversation().run(ActionStartOver(), "begin anew", "start_over", confidence=0.5)
-    assert [m.get("response") for m in turn.messages] == ["utter_start_over"]
+    assert turn.texts == ["Let's start over. Where would you like to stay?"]
 
 
 def test_a_huge_unknown_place_is_not_echoed_back_whole() -> None:
@@ -322,3 +322,25 @@ def test_with_a_known_thing_is_not_mistaken_for_an_unknown_amenity() -> None:
     chat = Conversation({"location": "Lisbon"})
     search(chat, "with a dog", intent="inform", requested="guests")
     assert chat.slots.get("pets") is True and not chat.slots.get("amenities")
+
+
+@pytest.mark.parametrize("text, priority", [
+    ("pets allowed is non negotiable", "must"), ("pets allowed is a deal breaker", "must"),
+    ("pets allowed is not that important", "flexible"), ("pets allowed would be nice but not essential", "flexible"),
+])
+def test_what_matters_is_read_the_right_way_round(text: str, priority: str) -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 2.0, "amenities": ["pets_allowed"]})
+    search(chat, text, intent="set_priority")
+    assert chat.slots["priorities"] == {"amenities:pets_allowed": priority}
+
+
+def test_a_must_have_called_a_bonus_becomes_a_wish() -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 2.0, "amenities": ["pool", "wifi"]})
+    search(chat, "the pool would be a bonus", intent="set_priority")
+    assert chat.slots["amenities"] == ["wifi"] and chat.slots["nice_to_have"] == ["pool"]
+
+
+def test_talking_about_a_relative_does_not_change_the_head_count() -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 4.0})
+    search(chat, "my dad is in a wheelchair", intent="inform")
+    assert chat.slots["guests"] == 4.0

@@ -52,6 +52,43 @@ def test_a_row_with_too_many_fields_is_reported_with_its_line_and_skipped(fixtur
     assert catalog.size == 10
 
 
+def test_a_file_cut_inside_a_row_skips_that_row_instead_of_padding_it(fixture_rows, catalog_writer, knowledge):
+    path = catalog_writer(fixture_rows)
+    text = path.read_text(encoding="utf-8")
+    last_row_start = text.rstrip("\n").rindex("\n") + 1
+    cut = text.index(";", last_row_start) + 3  # inside the last row's amenities: later columns lost
+    path.write_text(text[:cut], encoding="utf-8")
+    catalog = load_catalog(path, knowledge)
+    issue = issue_at(catalog, 12)
+    assert issue.skipped and "cut short" in issue.message
+    assert catalog.size == 10
+    assert [str(i) for i in catalog.issues] == [str(issue)], "no 'kept' notes about the skipped row"
+
+
+def test_a_file_ending_inside_a_quoted_field_skips_the_cut_row(fixture_rows, catalog_writer, knowledge):
+    rows = [dict(r) for r in fixture_rows]
+    rows[-1]["title"] = "Quiet, bright flat"  # a comma: the writer quotes it
+    path = catalog_writer(rows)
+    text = path.read_text(encoding="utf-8")
+    last_row_start = text.rstrip("\n").rindex("\n") + 1
+    path.write_text(text[:text.index('"', last_row_start) + 4], encoding="utf-8")
+    catalog = load_catalog(path, knowledge)
+    issue = issue_at(catalog, 12)
+    assert issue.skipped and "ends inside a quoted field" in issue.message
+    assert catalog.size == 10
+
+
+def test_bytes_that_are_not_utf8_skip_their_row_by_line(fixture_rows, catalog_writer, knowledge):
+    rows = [dict(r) for r in fixture_rows]
+    rows[4]["title"] = "Flat BROKEN here"  # L5, on line 6
+    path = catalog_writer(rows)
+    path.write_bytes(path.read_bytes().replace(b"BROKEN", b"\xff\xfe\xa0"))
+    catalog = load_catalog(path, knowledge)
+    issue = issue_at(catalog, 6)
+    assert issue.skipped and "not UTF-8" in issue.message
+    assert "L5" not in catalog.row_of and catalog.size == 10
+
+
 def test_a_non_numeric_price_is_reported_with_its_line_and_skipped(fixture_rows, catalog_writer, knowledge):
     rows = [dict(r) for r in fixture_rows]
     rows[4]["price_per_night"] = "cheap"  # L5, on line 6

@@ -14,9 +14,6 @@ killing and restarting its servers disturbs no other test:
 (c) a corrupt catalog (cut mid-row, or garbage bytes in the middle): the action
     server exits non-zero within 60 s with one line naming the file and "Refusing to
     serve", never serving; `stays check` exits non-zero and lists the bad line.
-
-Known gaps are reported as xfail with their reason only when the failure matches
-them (see KNOWN); anything else fails. `pytest --runxfail` makes them fail.
 """
 from __future__ import annotations
 
@@ -47,30 +44,6 @@ RESULT_LINE = re.compile(r"^\s*\d+\. .+ — €[\d,.]+ a night", re.MULTILINE)
 REFUSAL_SECONDS = 60.0
 TEST_TODAY = "2026-11-28"  # as in tests/conftest.py
 
-KNOWN: dict[tuple[str, str], str] = {
-    ("cut-in-last-field", "served"): (
-        "BUG: a catalog cut short inside a row's last fields (here mid-amenities, so rating, review_count and "
-        "max_nights are missing) is loaded as valid: the short row takes defaults, the cut amenity is only "
-        "warned about (kept), so the action server serves the first half of the catalog instead of refusing. "
-        "A row with fewer fields than the header should be a skipped row."),
-    ("cut-in-last-field", "check"): (
-        "BUG: `stays check` reports the row cut short inside its last fields as 'unknown amenity id(s) ... "
-        "ignored (kept)' and exits 0 ('ok')."),
-    ("cut-in-quoted-field", "wording"): (
-        "GAP: an unreadable catalog (EOF inside a quoted field) is refused with 'Catalog <file> cannot be read "
-        "as CSV: ...', not with the 'Refusing to serve <file>' reason the server gives for skipped rows."),
-    ("cut-in-quoted-field", "check"): (
-        "GAP: `stays check` on a catalog that ends inside a quoted field repeats pandas' 'EOF inside string "
-        "starting at row N', where N counts records from the header (row 1200 is line 1201), and lists no line."),
-    ("garbage-bytes", "wording"): (
-        "GAP: a catalog with bytes that are not UTF-8 is refused with 'Catalog <file> cannot be read as CSV: "
-        "'utf-8' codec can't decode byte ... in position N', not with 'Refusing to serve <file>'."),
-    ("garbage-bytes", "check"): (
-        "GAP: `stays check` on a catalog with bytes that are not UTF-8 names a byte position, not the line, "
-        "and lists no bad line."),
-}
-
-
 def free_ports(count: int) -> list[int]:
     sockets = []
     try:
@@ -92,12 +65,9 @@ def http_ok(url: str) -> bool:
         return False
 
 
-def report(failures: list[str], known: list[str], context: str = "") -> None:
+def report(failures: list[str], context: str = "") -> None:
     if failures:
-        pytest.fail("\n".join(failures + ([f"(also known: {k})" for k in known]) + ([context] if context else [])),
-                    pytrace=False)
-    if known:
-        pytest.xfail("\n".join(known))
+        pytest.fail("\n".join(failures + ([context] if context else [])), pytrace=False)
 
 
 # --- (c) a corrupt catalog on disk ----------------------------------------------------------
@@ -161,15 +131,11 @@ def test_corrupt_catalog_refused_at_start(case: str, tmp_path: Path):
         stdout, stderr = process.communicate(timeout=30)
     elapsed = time.monotonic() - started
     output = (stdout + stderr).strip()
-    failures, known = [], []
-
-    def problem(symptom: str, text: str) -> None:
-        (known if (case, symptom) in KNOWN else failures).append(KNOWN.get((case, symptom), text))
-
+    failures = []
     if served:
-        problem("served", f"the action server SERVED a corrupt catalog ({case}) on port {port}")
+        failures.append(f"the action server SERVED a corrupt catalog ({case}) on port {port}")
     elif process.returncode in (0, None) or process.returncode < 0:
-        problem("exit", f"no refusal within {REFUSAL_SECONDS:.0f} s (status {process.returncode}, {elapsed:.0f} s)")
+        failures.append(f"no refusal within {REFUSAL_SECONDS:.0f} s (status {process.returncode}, {elapsed:.0f} s)")
     else:
         reasons = [line for line in output.splitlines() if str(path) in line]
         if "Traceback" in output:
@@ -177,8 +143,8 @@ def test_corrupt_catalog_refused_at_start(case: str, tmp_path: Path):
         if len(reasons) != 1:
             failures.append(f"expected exactly one line naming {path}, got {len(reasons)}:\n{output[-2000:]}")
         elif "Refusing to serve" not in reasons[0]:
-            problem("wording", f"the reason lacks 'Refusing to serve': {reasons[0]!r}")
-    report(failures, known, f"output ({elapsed:.1f} s, status {process.returncode}):\n{output[-1500:]}")
+            failures.append(f"the reason lacks 'Refusing to serve': {reasons[0]!r}")
+    report(failures, f"output ({elapsed:.1f} s, status {process.returncode}):\n{output[-1500:]}")
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -190,15 +156,15 @@ def test_stays_check_lists_the_bad_lines(case: str, tmp_path: Path):
     result = subprocess.run(command + ["check", "--catalog", str(path)], cwd=ROOT, capture_output=True, text=True,
                             timeout=120, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
     output = result.stdout + result.stderr
-    failures, known = [], []
+    failures = []
     listed = {int(n) for n in re.findall(r"\b(?:line|row) (\d+)", output)}
     if result.returncode == 0 or bad_line not in listed:
         text = (f"`stays check` exit {result.returncode}, lines listed {sorted(listed)}, expected line {bad_line}:"
                 f"\n{output[-1500:]}")
-        (known if (case, "check") in KNOWN else failures).append(KNOWN.get((case, "check"), text))
+        failures.append(text)
     if "Traceback" in output:
         failures.append(f"`stays check` crashed:\n{output[-2000:]}")
-    report(failures, known)
+    report(failures)
 
 
 # --- the assistant the faults are done to ------------------------------------------------------

@@ -159,6 +159,9 @@ def test_parse_guests(text: str, expected: tuple[Any, ...]) -> None:
     "a couple of nights",
     "kid-friendly please",
     "a guest house in Porto",
+    "my dad is in a wheelchair",  # someone talked about, not the party: a head count stays as it was
+    "elevator is a must, my dad can't do stairs",
+    "my sister is allergic to cats",
 ])
 def test_parse_guests_not(text: str) -> None:
     assert parse_guests(text) is None

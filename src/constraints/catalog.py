@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -119,8 +119,8 @@ class Catalog:
 def load_catalog(path: Path | str, knowledge: Knowledge, calendar: Path | str | None | bool = True) -> Catalog:
     """Read, validate and index a catalog CSV; `calendar=True` finds the one beside it."""
     path = Path(path)
-    frame, read_issues = read_catalog_frame(path)
-    catalog = build_catalog(frame, knowledge, source=str(path), path=path, read_issues=read_issues)
+    frame, read_issues, damaged = read_catalog_frame(path)
+    catalog = build_catalog(frame, knowledge, source=str(path), path=path, read_issues=read_issues, damaged=damaged)
     calendar_file = calendar_path_for(path) if calendar is True else (Path(calendar) if calendar else None)
     if calendar_file is not None and calendar_file.exists():
         catalog.availability = load_availability(calendar_file, catalog, knowledge)
@@ -128,10 +128,15 @@ def load_catalog(path: Path | str, knowledge: Knowledge, calendar: Path | str | 
 
 
 def build_catalog(frame: pd.DataFrame, knowledge: Knowledge, *, source: str = "<frame>",
-                  path: Path | None = None, read_issues: Iterable[RowIssue] = ()) -> Catalog:
-    """Validate a parsed catalog frame and index its valid rows."""
+                  path: Path | None = None, read_issues: Iterable[RowIssue] = (),
+                  damaged: Mapping[int, str] | None = None) -> Catalog:
+    """Validate a parsed catalog frame and index its valid rows; `damaged` rows are skipped first."""
     frame = frame.reset_index(drop=True)
     check = RowChecker(frame)
+    if damaged:
+        broken = np.zeros(len(frame), dtype=bool)
+        broken[np.fromiter(damaged, dtype=np.int64)] = True
+        check.reject(broken, lambda r: damaged[r])
     ids = check.text("id", required=True)
     check.reject((ids.duplicated() & (ids != "")).to_numpy(), lambda r: f"duplicate id '{ids.iloc[r]}'")
     titles = check.text("title", required=True)

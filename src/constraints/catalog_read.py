@@ -33,36 +33,49 @@ NO_MAXIMUM_NIGHTS = 100_000
 _BAD_LINE = re.compile(r"Skipping line (\d+): (.*)")
 
 
-def read_catalog_frame(path: Path | str) -> tuple[pd.DataFrame, list[RowIssue]]:
-    """Parse the CSV; rows with too many fields are reported and skipped."""
+def read_catalog_frame(path: Path | str) -> tuple[pd.DataFrame, list[RowIssue], dict[int, str]]:
+    """Parse the CSV: (frame, read issues, damaged rows).
+
+    Rows with too many fields are reported and left out. Rows that are in the
+    frame but damaged (cut short, bytes that are not UTF-8) come back as
+    {frame row: reason}, for the row checks to skip: a file truncated in the
+    middle of a row must never load as a smaller but "valid" catalog.
+    """
     path = Path(path)
     if not path.exists():
         raise CatalogError(f"Catalog not found: {path}")
     if path.is_dir():
         raise CatalogError(f"Catalog path is a directory, not a CSV file: {path}")
     issues: list[RowIssue] = []
+    damaged: dict[int, str] = {}
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            frame = pd.read_csv(
-                path,
-                dtype={c: str for c in TEXT_COLUMNS},
-                keep_default_na=False,
-                na_values={c: [""] for c in CONTRACT_COLUMNS if c not in TEXT_COLUMNS},
-                on_bad_lines="warn",
-                comment=None,
-                low_memory=False,
-            )
+        try:
+            frame, caught = _parse(path, encoding_errors="strict")
+        except UnicodeDecodeError:
+            frame, caught = _parse(path, encoding_errors="replace")
+            damaged.update(_undecodable_rows(frame))
+        except pd.errors.ParserError as exc:
+            if "EOF inside string" not in str(exc):
+                raise
+            header, records = _scan_records(path)
+            line, _ = records[-1]
+            issues.append(RowIssue(line, "the file ends inside a quoted field, so this row is cut short"))
+            frame, caught = _parse(path, encoding_errors="replace", nrows=len(records) - 1)
+            damaged.update(_undecodable_rows(frame))
+        bad_lines = [(int(line), reason) for warning in caught
+                     for line, reason in _BAD_LINE.findall(str(warning.message))]
+        if bad_lines:
+            # pandas numbers records, not lines: a quoted field spanning lines counts once
+            starts = _record_starts(path)
+            for line, reason in bad_lines:
+                issues.append(RowIssue(starts[line] if line < len(starts) else line, f"malformed row: {reason}"))
+        short = _short_rows(path, frame) if len(frame.columns) else {}
     except pd.errors.EmptyDataError:
         raise CatalogError(f"Catalog {path} is empty: it needs a header and at least one property") from None
-    except (UnicodeDecodeError, pd.errors.ParserError, OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (UnicodeDecodeError, pd.errors.ParserError, csv.Error, OSError, EOFError, gzip.BadGzipFile) as exc:
         raise CatalogError(f"Catalog {path} cannot be read as CSV: {str(exc).splitlines()[0]}") from None
-    bad_lines = [(int(line), reason) for warning in caught for line, reason in _BAD_LINE.findall(str(warning.message))]
-    if bad_lines:
-        # pandas numbers records, not lines: a quoted field spanning lines counts once
-        starts = _record_starts(path)
-        for line, reason in bad_lines:
-            issues.append(RowIssue(starts[line] if line < len(starts) else line, f"malformed row: {reason}"))
+    for row, reason in short.items():
+        damaged.setdefault(row, reason)  # bad bytes are the cause when both hold
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise CatalogError(
@@ -71,14 +84,70 @@ def read_catalog_frame(path: Path | str) -> tuple[pd.DataFrame, list[RowIssue]]:
         )
     if frame.empty:
         raise CatalogError(f"Catalog {path} has a header but no properties")
-    return frame, issues
+    return frame, issues, damaged
+
+
+def _parse(path: Path, *, encoding_errors: str, nrows: int | None = None) -> tuple[pd.DataFrame, list]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        frame = pd.read_csv(
+            path,
+            dtype={c: str for c in TEXT_COLUMNS},
+            keep_default_na=False,
+            na_values={c: [""] for c in CONTRACT_COLUMNS if c not in TEXT_COLUMNS},
+            on_bad_lines="warn",
+            comment=None,
+            low_memory=False,
+            encoding_errors=encoding_errors,
+            nrows=nrows,
+        )
+    return frame, list(caught)
+
+
+def _undecodable_rows(frame: pd.DataFrame) -> dict[int, str]:
+    """Rows where a byte that is not UTF-8 was replaced while decoding."""
+    hit = np.zeros(len(frame), dtype=bool)
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            hit |= frame[column].astype(str).str.contains("\ufffd", regex=False).to_numpy()
+    return {int(row): "holds bytes that are not UTF-8 text" for row in np.flatnonzero(hit)}
+
+
+def _short_rows(path: Path, frame: pd.DataFrame) -> dict[int, str]:
+    """Rows with fewer fields than the header (pandas pads them silently).
+
+    Only a row whose last column is empty can be short, so the costly pass
+    over the file runs only when such a row exists.
+    """
+    last = frame[frame.columns[-1]]
+    if not (last.isna() | (last.astype(str) == "")).any():
+        return {}
+    header, records = _scan_records(path)
+    kept = [count for _, count in records if count <= len(header)]
+    return {row: f"has {count} of {len(header)} fields, so it is cut short"
+            for row, count in enumerate(kept) if count < len(header) and row < len(frame)}
+
+
+def _scan_records(path: Path) -> tuple[list[str], list[tuple[int, int]]]:
+    """(header, [(line the record starts on, its field count)]) for every non-blank record."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:  # type: ignore[operator]
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        records: list[tuple[int, int]] = []
+        start = reader.line_num + 1
+        for row in reader:
+            if row:
+                records.append((start, len(row)))
+            start = reader.line_num + 1
+    return header, records
 
 
 def _record_starts(path: Path) -> list[int]:
     """starts[k]: the line the k-th record (1-based, header and blank lines included) starts on."""
     opener = gzip.open if path.suffix == ".gz" else open
     starts = [0]
-    with opener(path, "rt", encoding="utf-8", newline="") as handle:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:  # type: ignore[operator]
         reader = csv.reader(handle)
         start = 1
         for _ in reader:
@@ -93,18 +162,8 @@ def record_lines(path: Path | str) -> list[int]:
     Only called when there is something to report, so the cost of a second
     pass over the file is paid on the error path alone.
     """
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", newline="") as handle:  # type: ignore[operator]
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        lines: list[int] = []
-        start = reader.line_num + 1
-        for row in reader:
-            if row and len(row) <= len(header):
-                lines.append(start)
-            start = reader.line_num + 1
-    return lines
+    header, records = _scan_records(Path(path))
+    return [line for line, count in records if count <= len(header)]
 
 
 class RowChecker:
@@ -191,6 +250,8 @@ class RowChecker:
             return sorted(reported, key=lambda i: i.line)
         lines = record_lines(path) if path is not None else []
         for row, message, skipped in self.problems:
+            if not skipped and self.bad[row]:
+                continue  # a note on a row that is skipped anyway is noise
             line = lines[row] if row < len(lines) else row + 2
             reported.append(RowIssue(line, message, skipped))
         return sorted(reported, key=lambda i: i.line)

@@ -51,13 +51,13 @@ def run(args: argparse.Namespace) -> int:
           f"{k['amenities']} amenities, {k['property_types']} property types, {k['rules']} rules")
     if k["catalog_only_destinations"]:
         print(f"           places known only from the catalog: {', '.join(k['catalog_only_destinations'])}")
-    print(f"catalog    {catalog.source}: {catalog.size} properties loaded, {len(catalog.skipped)} rows skipped")
+    print(f"catalog    {catalog.source}: {catalog.size} properties loaded, {len(catalog.skipped)} row(s) skipped")
     for issue in catalog.issues[: args.max_issues]:
         print(f"           {issue}")
     if len(catalog.issues) > args.max_issues:
         print(f"           ... and {len(catalog.issues) - args.max_issues} more (use --json for all)")
     if calendar is not None:
-        print(f"calendar   nights {calendar.first_night} to {calendar.last_night}, {len(calendar.issues)} rows skipped")
+        print(f"calendar   nights {calendar.first_night} to {calendar.last_night}, {len(calendar.issues)} row(s) skipped")
         for issue in calendar.issues[: args.max_issues]:
             print(f"           {issue}")
     print("ok" if ok else "problems found")
