@@ -37,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     from rasa_sdk.endpoint import run
 
     os.environ["SANIC_HOST"] = args.host  # rasa-sdk reads the bind address from here
+    # Rasa's HTTP client keeps connections for 15 s; with Sanic's 5 s default the server
+    # closes some of them just as Rasa reuses them ("Cannot write to closing transport")
+    # and, under load, travellers get the apology. The server must hold them longer.
+    os.environ.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", "75")
     run("actions", port=args.port, cors_origins=None)
     return 0
 

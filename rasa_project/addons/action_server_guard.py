@@ -8,12 +8,21 @@ or a 5xx from the action server becomes the apology configured for this
 policy in config.yml, once per user turn. (It lives there rather than in the
 domain's responses because no story can name it.) No slot is touched, so the
 conversation picks up where it was when the server is back.
+
+It also checks the action server's answers against Rasa's response schema with
+a validator compiled once. Rasa 3.6 calls `jsonschema.validate` on every
+answer, which re-checks the schema itself against the 2020-12 meta-schema
+each time: measured with py-spy, that was over half of the Rasa server's CPU
+per turn (about 100 ms of a 180 ms turn). The answers are validated exactly as
+before.
 """
 from __future__ import annotations
 
 import logging
 from typing import Any, Dict, List, Optional, Text
 
+from jsonschema import ValidationError
+from jsonschema.validators import validator_for
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
 from rasa.core.constants import POLICY_PRIORITY
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -58,11 +67,28 @@ async def _guarded_run(self: RemoteAction, output_channel: Any, nlg: Any,
         return [create_bot_utterance({**_apology, "utter_action": MARKER})]
 
 
+_schema = RemoteAction.action_response_format_spec()
+_validator = validator_for(_schema)(_schema)
+validator_for(_schema).check_schema(_schema)  # once, at import: Rasa's own schema
+
+
+def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+    """Rasa's check of an action server answer, with the compiled validator."""
+    try:
+        _validator.validate(result)
+    except ValidationError as error:
+        error.message += (". Failed to validate Action server response from API, make sure your response "
+                          "from the Action endpoint is valid.")
+        raise
+    return True
+
+
 def install(apology: str = DEFAULT_APOLOGY) -> None:
-    """Wrap RemoteAction.run once per process."""
+    """Wrap RemoteAction.run and compile its answer check, once per process."""
     _apology["text"] = apology
     if RemoteAction.run is not _guarded_run:
         RemoteAction.run = _guarded_run  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
 
 
 @DefaultV1Recipe.register(
