@@ -135,9 +135,11 @@ class MessageReader:
 
     def _location(self) -> None:
         vocab = self.engine.normaliser.locations
-        found = self._entity_values("location")
-        if not found:
-            found = [m.matched for m in vocab.find_in(self.text, fuzzy=True)]
+        # DIET sometimes tags a month or weekday ("between 3 and 10 June") as a place; a
+        # place the knowledge base finds in the words beats a tag it does not know
+        tagged = [v for v in self._entity_values("location") if fold(v) not in _CALENDAR_WORDS]
+        scanned = [m.matched for m in vocab.find_in(self.text, fuzzy=True)]
+        found = tagged if any(self._knows_place(v) for v in tagged) or not scanned else scanned
         if not found and self.intent in ("search", "inform", "set_priority"):
             found = self._unknown_place_named()
         if not found and self.requested == "location" and self.intent not in _NOT_AN_ANSWER \
@@ -152,6 +154,13 @@ class MessageReader:
             neighbourhoods = [m.matched for m in scope.find_in(self.text)]
         if neighbourhoods:
             self._set("neighbourhood", neighbourhoods[-1])
+
+    def _knows_place(self, name: str) -> bool:
+        try:
+            self.engine.normaliser.location(name)
+        except UnknownValueError:
+            return False
+        return True
 
     def _unknown_place_named(self) -> list[str]:
         """'a place in Atlantis': a capitalised name after 'in'/'to' that is nothing we know.

@@ -344,3 +344,15 @@ def test_talking_about_a_relative_does_not_change_the_head_count() -> None:
     chat = Conversation({"location": "Lisbon", "guests": 4.0})
     search(chat, "my dad is in a wheelchair", intent="inform")
     assert chat.slots["guests"] == 4.0
+
+
+@pytest.mark.parametrize("text, tagged, place", [
+    ("somewhere in Kyoto for 2 between 3 and 10 June", "June", "Kyoto"),
+    ("a place in Porto for 2 for a week from Friday", "Friday", "Porto"),
+    ("Sintra for 2 from tomorrow until sunday", "sunday", "Sintra"),
+])
+def test_a_date_word_tagged_as_a_place_does_not_hide_the_place(text: str, tagged: str, place: str) -> None:
+    start = text.index(tagged)
+    chat = Conversation()
+    search(chat, text, entities=[{"entity": "location", "value": tagged, "start": start, "end": start + len(tagged)}])
+    assert chat.slots["location"] == place

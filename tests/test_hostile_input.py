@@ -24,10 +24,9 @@ A second assistant, with a catalog that holds one Lisbon property titled
 sent as plain text, verbatim (escaping it is the web page's job; the browser
 test covers that).
 
-Known bot bugs are reported as xfail with their reproduction (the project's
-convention for documented bugs, see docs/conversation-tests.md) but only when
-the failure matches the bug's signature; any other problem fails the test.
-`pytest --runxfail` turns them into failures.
+A conversation that trips Rasa's circuit breaker (a fallback loop: the sender
+would never be answered again) fails; the replay goes on with a new sender so
+the rest of the corpus is still checked.
 """
 from __future__ import annotations
 
@@ -72,14 +71,9 @@ SCRIPT_TITLE = "<script>alert(1)</script> Loft"
 SCRIPT_ID = "p999001"
 TEST_TODAY = "2026-11-28"  # as in tests/conftest.py
 
-# --- known bot bugs: signature-matched, reported as xfail ----------------------------
-
 FALLBACK_LOOP = (
-    "BOT BUG (fallback loop): a message the NLU cannot place while the search form is asking for a "
-    "slot (e.g. 'a place in Lisbon' then '😀', '', 'with a helipad', 'in Atlantis', 'مرحبا') makes the "
-    "form reject itself and RulePolicy predict utter_fallback 10 times in a row; Rasa's circuit breaker "
-    "trips and every later message of that sender gets no reply at all (the conversation is dead until "
-    "the session expires). Triggered here by: {triggers}"
+    "fallback loop: Rasa's circuit breaker tripped (the same action predicted 10 times), so this sender "
+    "would get no reply until the session expires; triggered by {trigger}"
 )
 
 
@@ -263,15 +257,14 @@ def test_hostile_conversation(batch: int, rest: RestClient):
     sender = rest.new_sender(f"hostile{batch + 1:02d}")
     transcript: list[tuple[str, Reply]] = []
     failures: list[str] = []
-    loop_triggers: list[str] = []
     for message in messages:
         reply = rest.say(sender, message.text)
         transcript.append((message.text, reply))
         if is_fallback_loop(reply):
-            # Known bug: this sender is dead from now on. Record it and carry on with a fresh
-            # sender, so the rest of the corpus is still checked.
-            loop_triggers.append(f"{message.label()} (previous: {transcript[-2][0][:60]!r})"
-                                 if len(transcript) > 1 else message.label())
+            # this sender is dead from now on: carry on with a fresh one, so the rest of the
+            # corpus is still checked
+            previous = f" (previous: {transcript[-2][0][:60]!r})" if len(transcript) > 1 else ""
+            failures.append(FALLBACK_LOOP.format(trigger=message.label() + previous))
             sender = rest.new_sender(f"hostile{batch + 1:02d}r")
             continue
         failures += [f"{message.label()}: {p}" for p in reply_problems(message, reply)]
@@ -279,14 +272,9 @@ def test_hostile_conversation(batch: int, rest: RestClient):
     problems, final, _ = normal_search(rest, sender)
     transcript += final
     failures += problems
-    known = [FALLBACK_LOOP.format(triggers="; ".join(loop_triggers))] if loop_triggers else []
-
     if failures:
         pytest.fail(f"{len(failures)} problem(s) in conversation {batch + 1} (sender {sender}):\n- "
-                    + "\n- ".join(failures) + ("\nAlso known bugs:\n- " + "\n- ".join(known) if known else "")
-                    + f"\nTranscript:\n{transcript_text(transcript)}", pytrace=False)
-    if known:
-        pytest.xfail("\n".join(known))
+                    + "\n- ".join(failures) + f"\nTranscript:\n{transcript_text(transcript)}", pytrace=False)
 
 
 # --- a catalog title with <script> in it ----------------------------------------------------
