@@ -60,6 +60,11 @@ class Services:
     def web_origin(self) -> str:
         return f"http://localhost:{self.ports.web}"
 
+    @property
+    def web_origins(self) -> list[str]:
+        """The chat page's origins: the only ones CORS and the socket.io handshake accept."""
+        return [self.web_origin, f"http://127.0.0.1:{self.ports.web}"]
+
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update({
@@ -68,6 +73,7 @@ class Services:
             "RASA_TRACKER_DB": str(self.tracker_db),
             "PYTHONUNBUFFERED": "1",
             "SANIC_HOST": "127.0.0.1",
+            "STAYS_WEB_ORIGINS": " ".join(self.web_origins),
         })
         env.update(self.extra_env)
         return env
@@ -89,7 +95,7 @@ class Services:
         command = [
             str(VENV_BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
             "--port", str(self.ports.rasa), "--auth-token", self.token,
-            "--cors", self.web_origin, f"http://127.0.0.1:{self.ports.web}",
+            "--cors", *self.web_origins,
             "--model", str(self.model), "--endpoints", str(self.endpoints),
             "--credentials", str(RASA_DIR / "credentials.yml"),
         ]
