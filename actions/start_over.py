@@ -26,7 +26,7 @@ class ActionStartOver(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         intent = (tracker.latest_message or {}).get("intent") or {}
         threshold = float(engine().knowledge.setting("chat", "start_over_min_confidence"))
-        nothing_to_lose = not any(tracker.get_slot(slot) not in (None, [], False) for slot in CONSTRAINT_SLOTS)
+        nothing_to_lose = not any(tracker.get_slot(slot) not in (None, [], {}, "", False) for slot in CONSTRAINT_SLOTS)
         if nothing_to_lose or float(intent.get("confidence") or 0.0) >= threshold:
             dispatcher.utter_message(text="Let's start over. Where would you like to stay?")
             return [FollowupAction("action_restart")]

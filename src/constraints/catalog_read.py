@@ -55,9 +55,9 @@ def read_catalog_frame(path: Path | str) -> tuple[pd.DataFrame, list[RowIssue], 
             frame, caught = _parse(path, encoding_errors="replace")
             damaged.update(_undecodable_rows(frame))
         except pd.errors.ParserError as exc:
-            if "EOF inside string" not in str(exc):
+            _, records = _scan_records(path)
+            if "EOF inside string" not in str(exc) or not records:
                 raise
-            header, records = _scan_records(path)
             line, _ = records[-1]
             issues.append(RowIssue(line, "the file ends inside a quoted field, so this row is cut short"))
             frame, caught = _parse(path, encoding_errors="replace", nrows=len(records) - 1)
