@@ -31,7 +31,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import statistics
 import sys
 import tempfile
@@ -303,19 +302,6 @@ async def run_load(plans: list[Plan], rasa_url: str, token: str, engine: Engine,
     return outcome, elapsed, timed_out, loads
 
 
-def free_ports(count: int) -> list[int]:
-    sockets = []
-    try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
 def machine() -> dict[str, Any]:
     cpu = "unknown CPU"
     try:
@@ -425,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
             rasa_url, token = args.rasa_url.rstrip("/"), args.token
             setup = f"Servers already running at {rasa_url}."
         else:
-            from scripts.services import RASA_DIR, Ports, Services
+            from scripts.services import RASA_DIR, Ports, Services, free_ports
 
             workdir = Path(tempfile.mkdtemp(prefix="stays-load-"))
             env = {"STAYS_CATALOG": str(args.catalog.resolve())} if args.catalog else {}

@@ -12,6 +12,7 @@ import argparse
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -23,6 +24,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RASA_DIR = ROOT / "rasa_project"
 VENV_BIN = Path(sys.executable).parent
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct loopback ports free right now (held together, so none repeats)."""
+    sockets = []
+    try:
+        for _ in range(count):
+            probe = socket.socket()
+            probe.bind(("127.0.0.1", 0))
+            sockets.append(probe)
+        return [probe.getsockname()[1] for probe in sockets]
+    finally:
+        for probe in sockets:
+            probe.close()
 
 
 @dataclass

@@ -113,6 +113,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):
     stopped at the end even when tests fail. `make test` trains the model first.
     """
     from scripts.services import RASA_DIR, Ports, Services
+    from tests.live import log_tails
 
     model = RASA_DIR / "models" / "stays.tar.gz"
     if not model.exists():
@@ -125,8 +126,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):
         services.start(timeout=300)
     except (RuntimeError, TimeoutError) as error:
         services.stop()
-        logs = "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted((workdir / "logs").glob("*.log")))
-        pytest.fail(f"could not start the assistant: {error}\n{logs}")
+        pytest.fail(f"could not start the assistant: {error}\n{log_tails(services)}")
     yield services
     services.stop()
 

@@ -10,10 +10,14 @@ import json
 import urllib.error
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterator
 
-from scripts.services import Services
+import pytest
+
+from scripts.services import Ports, Services, free_ports
 
 
 @dataclass
@@ -74,3 +78,33 @@ class RestClient:
 
     def slots(self, sender: str) -> dict[str, Any]:
         return self.tracker(sender).get("slots", {})
+
+
+# --- a test module's own assistant (the fault and <script>-title tests) -------------------------
+
+
+def log_tails(*services: Services) -> str:
+    """The end of every server log, for a failure message."""
+    return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
+                     for s in services for p in sorted(s.log_dir.glob("*.log")))
+
+
+@contextmanager
+def own_assistant(workdir: Path, extra_env: dict[str, str]) -> Iterator[Services]:
+    """An action server and a Rasa server on free ports, started but not waited for; always stopped."""
+    services = Services(Ports(*free_ports(3)), tracker_db=workdir / "tracker.db", log_dir=workdir / "logs",
+                        extra_env=extra_env, web=False)
+    try:
+        services.start_actions()
+        services.start_rasa()
+        yield services
+    finally:
+        services.stop()
+
+
+def wait_or_fail(services: Services, what: str) -> None:
+    """Wait until both servers answer; fail the test with their logs if they never do."""
+    try:
+        services.wait_ready(timeout=480)
+    except (RuntimeError, TimeoutError) as error:
+        pytest.fail(f"could not start {what}: {error}\n{log_tails(services)}")

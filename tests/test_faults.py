@@ -21,7 +21,6 @@ import os
 import random
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -32,7 +31,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.live import Reply, RestClient
+from scripts.services import free_ports
+from tests.live import Reply, RestClient, own_assistant, wait_or_fail
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
@@ -43,19 +43,6 @@ BUG_APOLOGY = "something went wrong"
 RESULT_LINE = re.compile(r"^\s*\d+\. .+ — €[\d,.]+ a night", re.MULTILINE)
 REFUSAL_SECONDS = 60.0
 TEST_TODAY = "2026-11-28"  # as in tests/conftest.py
-
-def free_ports(count: int) -> list[int]:
-    sockets = []
-    try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
 
 def http_ok(url: str) -> bool:
     try:
@@ -172,18 +159,8 @@ def test_stays_check_lists_the_bad_lines(case: str, tmp_path: Path):
 @pytest.fixture(scope="module")
 def faulty_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """This module's own assistant: action server + Rasa, started but not yet waited for."""
-    from scripts.services import Ports, Services
-
-    workdir = tmp_path_factory.mktemp("faults")
-    actions, rasa, web = free_ports(3)
-    services = Services(Ports(actions, rasa, web), tracker_db=workdir / "tracker.db", log_dir=workdir / "logs",
-                        extra_env={"STAYS_TODAY": TEST_TODAY}, web=False)
-    try:
-        services.start_actions()
-        services.start_rasa()
+    with own_assistant(tmp_path_factory.mktemp("faults"), {"STAYS_TODAY": TEST_TODAY}) as services:
         yield services
-    finally:
-        services.stop()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -196,12 +173,7 @@ def _start_early(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(scope="module")
 def faulty(faulty_services):
-    try:
-        faulty_services.wait_ready(timeout=480)
-    except (RuntimeError, TimeoutError) as error:
-        logs = "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
-                         for p in sorted(faulty_services.log_dir.glob("*.log")))
-        pytest.fail(f"could not start the assistant: {error}\n{logs}")
+    wait_or_fail(faulty_services, "the assistant")
     return faulty_services
 
 

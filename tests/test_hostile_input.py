@@ -33,7 +33,6 @@ from __future__ import annotations
 import csv
 import re
 import shutil
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -41,7 +40,7 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-from tests.live import Reply, RestClient
+from tests.live import Reply, RestClient, own_assistant, wait_or_fail
 
 pytestmark = [pytest.mark.server]
 
@@ -279,19 +278,6 @@ def test_hostile_conversation(batch: int, rest: RestClient):
 
 # --- a catalog title with <script> in it ----------------------------------------------------
 
-def _free_ports(count: int) -> list[int]:
-    sockets = []
-    try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
 def write_script_catalog(target: Path) -> Path:
     """The shipped catalog plus one cheap, top-rated Lisbon loft whose title holds <script>."""
     from scripts.services import ROOT
@@ -318,19 +304,10 @@ def write_script_catalog(target: Path) -> Path:
 @pytest.fixture(scope="module")
 def script_title_services(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A second assistant over the catalog with the <script> title; started, not yet waited for."""
-    from scripts.services import Ports, Services
-
     workdir = tmp_path_factory.mktemp("script-title")
     catalog = write_script_catalog(workdir / "catalog.csv")
-    actions, rasa, web = _free_ports(3)
-    services = Services(Ports(actions, rasa, web), tracker_db=workdir / "tracker.db", log_dir=workdir / "logs",
-                        extra_env={"STAYS_CATALOG": str(catalog), "STAYS_TODAY": TEST_TODAY}, web=False)
-    try:
-        services.start_actions()
-        services.start_rasa()
+    with own_assistant(workdir, {"STAYS_CATALOG": str(catalog), "STAYS_TODAY": TEST_TODAY}) as services:
         yield services
-    finally:
-        services.stop()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -343,14 +320,8 @@ def _start_second_assistant_early(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture(scope="module")
 def script_assistant(script_title_services) -> RestClient:
-    services = script_title_services
-    try:
-        services.wait_ready(timeout=480)
-    except (RuntimeError, TimeoutError) as error:
-        logs = "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
-                         for p in sorted(services.log_dir.glob("*.log")))
-        pytest.fail(f"could not start the second assistant: {error}\n{logs}")
-    return RestClient(services, timeout=60)
+    wait_or_fail(script_title_services, "the second assistant")
+    return RestClient(script_title_services, timeout=60)
 
 
 @pytest.mark.slow

@@ -24,7 +24,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -35,26 +34,14 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.live import Reply, RestClient
+from scripts.services import free_ports
+from tests.live import Reply, RestClient, log_tails
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
 
 START_SECONDS = 600  # two Rasa servers loading the model at once on a busy 2-core machine
 DB_NAME, DB_USER = "stays_tracker", "stays"
 RESULT_LINE_MARK = " a night"
-
-
-def free_ports(count: int) -> list[int]:
-    sockets = []
-    try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
 
 
 # --- PostgreSQL and Redis on loopback ---------------------------------------------------------
@@ -214,9 +201,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
             for services in servers:
                 services.wait_ready(START_SECONDS)
         except (RuntimeError, TimeoutError) as error:
-            logs = "\n".join(f"--- {p}\n{p.read_text(errors='replace')[-3000:]}"
-                             for s in servers for p in sorted(s.log_dir.glob("*.log")))
-            pytest.fail(f"could not start the scale-out servers: {error}\n{logs}")
+            pytest.fail(f"could not start the scale-out servers: {error}\n{log_tails(*servers)}")
         yield Cluster(postgres, redis_db, RestClient(servers[0], timeout=90), RestClient(servers[1], timeout=90))
     finally:
         for services in servers:
