@@ -52,20 +52,15 @@ class ActionAskBudget(Action):
     @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         eng = engine()
-        catalog = eng.catalog
         location = tracker.get_slot("location")
-        rows, where = slice(0, catalog.size), ""
-        if location in catalog.places.code_of:
-            rows, where = catalog.rows_in(catalog.places.code_of[location]), f" in {location}"
-        prices = catalog.price_base[rows]
-        guests = tracker.get_slot("guests")
-        if guests:
-            fits = catalog.accommodates[rows] >= guests
-            prices = prices[fits] if fits.any() else prices
+        known = location in eng.catalog.places.code_of
+        prices, currency = eng.nightly_prices(location if known else None, tracker.get_slot("guests"))
+        where = f" in {location}" if known else ""
         hint = ""
         if len(prices):
             low, high = np.quantile(prices, [0.25, 0.75])
-            hint = f" Most places{where} that fit cost {eng.wording.money(low)}–{eng.wording.money(high)} a night."
+            hint = (f" Most places{where} that fit cost {eng.wording.money(low, currency)}–"
+                    f"{eng.wording.money(high, currency)} a night.")
         dispatcher.utter_message(
             text=f"What's your budget per night?{hint} (You can also give a total for the stay, or say \"no limit\".)")
         return []

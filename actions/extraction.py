@@ -16,10 +16,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any, Mapping
 
-import numpy as np
-
 from constraints import Engine
-from constraints.errors import UnknownValueError
+from constraints.errors import InvalidValueError, UnknownValueError
 from constraints.text import fold
 
 from . import parsing
@@ -57,7 +55,6 @@ _CALENDAR_WORDS = frozenset(
     "january february march april may june july august september october november december jan feb mar apr jun "
     "jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday christmas easter "
     "i".split())
-TIER_QUANTILES = {"cheap": (None, 0.35), "mid": (0.35, 0.70), "luxury": (0.75, None)}
 
 
 @dataclass
@@ -235,8 +232,8 @@ class MessageReader:
             return
         maximum, minimum = parsed.maximum, parsed.minimum
         if parsed.tier and maximum is None and minimum is None:
-            minimum, maximum = self._tier_prices(parsed.tier)
-        maximum, minimum = self._in_base_currency(parsed.currency, maximum), self._in_base_currency(parsed.currency, minimum)
+            minimum, maximum = self.engine.price_tier(parsed.tier, self._known_location())
+        maximum, minimum = self._in_destination_currency(parsed.currency, maximum, minimum)
         if maximum is not None:
             self._set("budget", float(maximum))
             self._set("budget_flexible", False)
@@ -247,33 +244,27 @@ class MessageReader:
         elif maximum is not None:
             self._set("budget_scope", "night")
 
-    def _in_base_currency(self, currency: str | None, amount: float | None) -> float | None:
-        """£100 is searched as about €117: budgets are compared in engine.yml's base currency."""
-        settings = self.engine.knowledge.settings["currency"]
-        if amount is None or not currency or currency == settings["base"]:
-            return amount
-        rate = settings["rates"].get(currency)
-        if rate is None:
-            self.reading.notes.append(f"I can't convert {currency}; I'll read {amount:g} as {settings['base']}.")
-            return amount
-        converted = float(round(amount * float(rate)))
-        wording = self.engine.wording
-        self.reading.notes.append(f"{wording.money(amount, currency)} is about {wording.money(converted)}; "
-                                  f"I'll search with that.")
-        return converted
+    def _in_destination_currency(self, currency: str | None, *amounts: float | None) -> list[float | None]:
+        """A bare budget is in the destination's currency; "200 CAD" is converted, and the reply says so.
 
-    def _tier_prices(self, tier: str) -> tuple[float | None, float | None]:
-        """'cheap' in Bali is not 'cheap' in Aspen: read the destination's own prices."""
-        catalog = self.engine.catalog
+        A currency the engine has no rate for is not silently re-read: the
+        budget is left unset and the note asks for it in the local currency.
+        """
         location = self._known_location()
-        prices = catalog.price_base
-        if location and location in catalog.places.code_of:
-            prices = prices[catalog.rows_in(catalog.places.code_of[location])]
-        low_q, high_q = TIER_QUANTILES.get(tier, (None, None))
-        step = float(self.engine.knowledge.setting("relaxation", "budget_step"))
-        low = None if low_q is None else float(np.floor(np.quantile(prices, low_q) / step) * step)
-        high = None if high_q is None else float(np.ceil(np.quantile(prices, high_q) / step) * step)
-        return low, high
+        read: list[float | None] = []
+        for amount in amounts:
+            if amount is None or not currency:
+                read.append(amount)
+                continue
+            try:
+                value, note = self.engine.budget_in(amount, currency, location)
+            except InvalidValueError as problem:
+                self.reading.notes.append(str(problem))
+                return [None for _ in amounts]
+            if note:
+                self.reading.notes.append(f"{note}; I'll search with that.")
+            read.append(value)
+        return read
 
     def _stay(self) -> None:
         """Dates, or a length of stay; an arrival with a length makes dates too."""

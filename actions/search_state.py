@@ -173,7 +173,8 @@ def describe_search(slots: Mapping[str, Any], engine: Engine) -> str:
         parts.append(f"{int(slots['nights'])} nights")
     if slots.get("budget"):
         scope = "for the stay" if slots.get("budget_scope") == "stay" else "a night"
-        parts.append(f"up to {engine.wording.money(slots['budget'])} {scope}")
+        currency = engine.catalog.currency_of(slots.get("location"))
+        parts.append(f"up to {engine.wording.money(slots['budget'], currency)} {scope}")
     if slots.get("amenities"):
         phrases = [engine.wording.amenity_phrase(a, definite=False) for a in slots["amenities"]]
         parts.append("with " + (phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]))

@@ -83,21 +83,26 @@ def check_guests(value: Any, engine: Engine) -> Checked:
     return Checked(float(int(guests)))
 
 
-def check_budget(value: Any, scope: str | None, nights: Any, engine: Engine) -> Checked:
-    """A per-night budget between the limits of engine.yml (a stay budget per night)."""
+def check_budget(value: Any, scope: str | None, nights: Any, engine: Engine, location: str | None = None) -> Checked:
+    """A per-night budget between the limits of engine.yml (a stay budget per night), in the place's currency."""
     if value is None:
         return Checked(None)
     budget = float(value)
-    money = engine.wording.money
+    known = location if location in engine.catalog.places.code_of else None
+    prices, currency = engine.nightly_prices(known)
+
+    def money(amount: float) -> str:
+        return engine.wording.money(amount, currency)
+
     if budget <= 0:
         return Checked(None, f"A budget of {money(budget)}? Tell me what you'd like to spend, e.g. \"under 150 a night\".")
     per_night = budget / float(nights) if scope == "stay" and nights else budget
-    low = float(engine.knowledge.setting("limits", "min_budget_per_night"))
-    high = float(engine.knowledge.setting("limits", "max_budget_per_night"))
-    cheapest = float(engine.catalog.price_base.min())
+    currencies = engine.catalog.currencies
+    low = currencies.convert(float(engine.knowledge.setting("limits", "min_budget_per_night")), currencies.base, currency)
+    high = currencies.convert(float(engine.knowledge.setting("limits", "max_budget_per_night")), currencies.base, currency)
     if per_night < low:
         return Checked(None, f"{money(per_night)} a night is below anything I know (the cheapest place is "
-                             f"{money(cheapest)}). What's your budget per night?")
+                             f"{money(float(prices.min()))}). What's your budget per night?")
     if per_night > high:
         return Checked(None, f"{money(per_night)} a night? That's more than any place costs — did you mean "
                              f"{money(budget / 1000)}? What's your budget per night?")
@@ -211,8 +216,9 @@ def validate_candidates(candidates: Mapping[str, Any], slots: Mapping[str, Any],
         "neighbourhood": lambda: check_neighbourhood(candidates["neighbourhood"], merged.get("location"), engine),
         "guests": lambda: check_guests(candidates["guests"], engine),
         "nights": lambda: check_nights(candidates["nights"], engine),
-        "budget": lambda: check_budget(candidates["budget"], merged.get("budget_scope"), merged.get("nights"), engine),
-        "budget_min": lambda: check_budget(candidates["budget_min"], "night", None, engine),
+        "budget": lambda: check_budget(candidates["budget"], merged.get("budget_scope"), merged.get("nights"), engine,
+                                       merged.get("location")),
+        "budget_min": lambda: check_budget(candidates["budget_min"], "night", None, engine, merged.get("location")),
         "amenities": lambda: check_amenities(candidates["amenities"], engine),
         "nice_to_have": lambda: check_amenities(candidates["nice_to_have"], engine),
         "property_type": lambda: check_property_type(candidates["property_type"], engine),

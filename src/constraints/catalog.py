@@ -20,6 +20,7 @@ from .catalog_read import (
 )
 from .errors import CatalogError, RowIssue, UnknownValueError
 from .knowledge import Knowledge
+from .money import Currencies, is_currency_code
 from .normalise import Vocabulary
 from .places import Places, derive_destinations
 
@@ -50,9 +51,13 @@ class Catalog:
     bedrooms: np.ndarray
     beds: np.ndarray
     bathrooms: np.ndarray
-    price: np.ndarray
-    price_base: np.ndarray
-    rate: np.ndarray
+    price: np.ndarray  # in the row's own currency
+    price_base: np.ndarray  # in engine.yml's base currency: for comparisons across destinations
+    rate: np.ndarray  # value of one unit of the row's currency in the base currency
+    currencies: Currencies
+    currency_ids: list[str]
+    cur: np.ndarray  # per row: index into currency_ids
+    dest_currency: list[str]  # per destination code: the currency its prices (and budgets) are in
     min_nights: np.ndarray
     max_nights: np.ndarray
     amenity_ids: list[str]
@@ -65,6 +70,7 @@ class Catalog:
     typical_price: np.ndarray  # per destination code: median nightly price in base currency
     availability: Availability | None = None
     text: dict[str, np.ndarray] = field(default_factory=dict)  # display columns as arrays: fast to index
+    _prices: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -115,6 +121,35 @@ class Catalog:
     def rows_in(self, location_code: int) -> slice:
         return self.loc_slices[location_code]
 
+    def currency_of(self, location: str | None) -> str:
+        """The currency a budget for `location` is in: its listings' (the base one for no place)."""
+        code = self.places.code_of.get(location) if location else None
+        return self.base_currency if code is None else self.dest_currency[code]
+
+    def price_in(self, currency: str) -> np.ndarray:
+        """Every nightly price in `currency`, computed once per currency.
+
+        A row already in that currency keeps its own price untouched, so a
+        budget in the listings' currency compares exactly, with no rounding
+        through the base currency; only other rows are converted.
+        """
+        prices = self._prices.get(currency)
+        if prices is None:
+            prices = self.in_currency(self.price, slice(0, self.size), currency)
+            self._prices[currency] = prices
+        return prices
+
+    def in_currency(self, amounts: np.ndarray, rows: slice | np.ndarray, currency: str) -> np.ndarray:
+        """Amounts given in each row's own currency, in `currency`."""
+        if currency not in self.currencies.rates:
+            raise KeyError(currency)
+        if currency not in self.currency_ids:
+            return amounts * self.rate[rows] / self.currencies.rates[currency]
+        same = self.cur[rows] == self.currency_ids.index(currency)
+        if same.all():
+            return amounts
+        return np.where(same, amounts, amounts * self.rate[rows] / self.currencies.rates[currency])
+
 
 def load_catalog(path: Path | str, knowledge: Knowledge, calendar: Path | str | None | bool = True) -> Catalog:
     """Read, validate and index a catalog CSV; `calendar=True` finds the one beside it."""
@@ -157,7 +192,7 @@ def build_catalog(frame: pd.DataFrame, knowledge: Knowledge, *, source: str = "<
     rates = knowledge.settings["currency"]["rates"]
     base = knowledge.settings["currency"]["base"]
     currency = check.text("currency").str.upper().replace("", base)
-    check.reject(~currency.isin(rates.keys()).to_numpy(), lambda r: f"unknown currency '{currency.iloc[r]}'")
+    check.reject(~currency.isin(rates.keys()).to_numpy(), lambda r: _unknown_currency(currency.iloc[r]))
     min_nights = check.numeric("min_nights", required=False, default=1, low=1, high=10_000, integer=True)
     max_nights = check.numeric("max_nights", required=False, default=NO_MAXIMUM_NIGHTS, low=1, integer=True)
     check.reject(max_nights < min_nights, lambda r: f"max_nights {max_nights[r]:g} is below min_nights {min_nights[r]:g}")
@@ -201,6 +236,9 @@ def build_catalog(frame: pd.DataFrame, knowledge: Knowledge, *, source: str = "<
     clean["property_type"] = [type_ids[i] for i in ptype]
     clean["room_type"] = [room_ids[i] for i in room]
     ids_kept = clean["id"].to_numpy(dtype=object)
+    currency_ids = sorted(set(clean["currency"]))
+    cur = _codes(clean["currency"].to_numpy(), currency_ids).astype(np.int16)
+    dest_currency = _destination_currencies(places, cur, currency_ids, boundaries, base)
     return Catalog(
         source=source,
         frame=clean,
@@ -224,6 +262,10 @@ def build_catalog(frame: pd.DataFrame, knowledge: Knowledge, *, source: str = "<
         price=price[kept],
         price_base=price_base,
         rate=rate,
+        currencies=knowledge.currencies,
+        currency_ids=currency_ids,
+        cur=cur,
+        dest_currency=dest_currency,
         min_nights=min_nights[kept].astype(np.int32),
         max_nights=max_nights[kept].astype(np.int32),
         amenity_ids=amenity_ids,
@@ -248,6 +290,27 @@ def _canonical_locations(raw: pd.Series, knowledge: Knowledge) -> pd.Series:
         except UnknownValueError:
             mapping[value] = value
     return raw.map(mapping)
+
+
+def _unknown_currency(code: str) -> str:
+    if is_currency_code(code):
+        return f"currency '{code}' has no exchange rate in engine.yml (currency: rates)"
+    return f"unknown currency '{code}' (not an ISO 4217 code)"
+
+
+def _destination_currencies(places: Places, cur: np.ndarray, currency_ids: list[str], boundaries: np.ndarray,
+                            base: str) -> list[str]:
+    """Each destination's currency: as locations.yml says, else the one most of its listings use."""
+    found = []
+    for code, destination in enumerate(places.destinations):
+        part = cur[boundaries[code]:boundaries[code + 1]]
+        if destination.currency:
+            found.append(destination.currency)
+        elif len(part):
+            found.append(currency_ids[int(np.bincount(part).argmax())])
+        else:
+            found.append(base)
+    return found
 
 
 def _codes(values: np.ndarray, vocabulary: list[str]) -> np.ndarray:

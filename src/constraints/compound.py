@@ -87,9 +87,11 @@ def _differences(engine: Engine, evaluator: QueryEvaluator, query: Query, refere
         columns.append(evaluator.mask(difference.constraint, rows))
 
     step = float(engine.knowledge.setting("critique", "cheaper_step"))
-    ceiling = math.floor(catalog.price_base[reference] * (1.0 - step))
+    currency = engine.currency_for(evaluator.query)
+    ceiling = math.floor(catalog.price_in(currency)[reference] * (1.0 - step))
     if ceiling >= 1:
-        add(Difference("cheaper", f"cheaper (under {money(ceiling)})", Constraint("price_per_night", "<=", float(ceiling))))
+        add(Difference("cheaper", f"cheaper (under {money(ceiling, currency)})",
+                       Constraint("price_per_night", "<=", float(ceiling), currency=currency)))
     bedrooms = int(catalog.bedrooms[reference]) + 1
     size = f"{bedrooms}+ bedrooms" if bedrooms > 1 else "a separate bedroom"
     add(Difference("bigger", size, Constraint("bedrooms", ">=", bedrooms)))

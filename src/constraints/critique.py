@@ -48,11 +48,13 @@ def critique(engine: Engine, query: Query, shown_id: str, kind: str,
     money = engine.wording.money
     if kind == "cheaper":
         step = float(engine.knowledge.setting("critique", "cheaper_step"))
-        ceiling = math.floor(catalog.price_base[row] * (1.0 - step))
+        currency = engine.currency_for(query)
+        price = float(catalog.price_in(currency)[row])
+        ceiling = math.floor(price * (1.0 - step))
         if ceiling < 1:
             raise InvalidValueError(f"{title} is already as cheap as it gets.")
-        removed, added = _tightened(query, Constraint("price_per_night", "<=", float(ceiling)))
-        return Critiqued(f"Cheaper than {title} ({money(catalog.price_base[row])}): up to {money(ceiling)} a night",
+        removed, added = _tightened(query, Constraint("price_per_night", "<=", float(ceiling), currency=currency))
+        return Critiqued(f"Cheaper than {title} ({money(price, currency)}): up to {money(ceiling, currency)} a night",
                          removed, added, exclude_id=shown_id)
     if kind == "bigger":
         bedrooms = int(catalog.bedrooms[row]) + 1

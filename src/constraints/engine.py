@@ -19,7 +19,8 @@ from .explain import Wording
 from .knowledge import Knowledge, load_knowledge
 from .masks import QueryEvaluator, Similarity
 from .normalise import Normaliser
-from .query import Constraint, Query
+from .money import currency_name
+from .query import MONEY_ATTRIBUTES, Constraint, Query
 from .rank import Ranking, rank
 from .relax import Relaxer, diagnose
 from .results import Result, SearchResult
@@ -76,11 +77,82 @@ class Engine:
     # --- queries ----------------------------------------------------------------------
 
     def prepare(self, query: Query) -> Query:
-        """The query with its rule-derived constraints, every value checked."""
+        """The query with its rule-derived constraints, every value checked, every amount in one currency."""
         expanded = expand(query, self.knowledge.rules)
         for c in expanded.constraints:
             self._check_value(c)
-        return expanded
+        return self._in_destination_currency(expanded)
+
+    def currency_for(self, query: Query) -> str:
+        """The currency a query's bare amounts are in: its destination's (the base currency for anywhere)."""
+        location = query.find("location")
+        return self.catalog.currency_of(location.value if location is not None and location.is_hard else None)
+
+    # --- money, for front ends that ask and read budgets ----------------------------
+
+    def nightly_prices(self, location: str | None, guests: float | None = None) -> tuple[np.ndarray, str]:
+        """A destination's nightly prices in its currency (of places that sleep `guests`, if any do)."""
+        catalog = self.catalog
+        currency = catalog.currency_of(location)
+        code = catalog.places.code_of.get(location) if location else None
+        rows = catalog.rows_in(code) if code is not None else slice(0, catalog.size)
+        prices = catalog.price_in(currency)[rows]
+        if guests:
+            fits = catalog.accommodates[rows] >= guests
+            prices = prices[fits] if fits.any() else prices
+        return prices, currency
+
+    def price_tier(self, tier: str, location: str | None) -> tuple[float | None, float | None]:
+        """'cheap' in Bali is not 'cheap' in Aspen: a tier is a band of the destination's own prices."""
+        tiers = self.knowledge.setting("pricing", "tiers")
+        if tier not in tiers:
+            raise InvalidValueError(f"Unknown price tier '{tier}'; expected one of {', '.join(tiers)}.")
+        low_q, high_q = tiers[tier]
+        prices, _ = self.nightly_prices(location)
+        step = float(self.knowledge.setting("relaxation", "budget_step"))
+        low = None if low_q is None else float(np.floor(np.quantile(prices, low_q) / step) * step)
+        high = None if high_q is None else float(np.ceil(np.quantile(prices, high_q) / step) * step)
+        return low, high
+
+    def budget_in(self, amount: float, currency: str | None, location: str | None) -> tuple[float, str | None]:
+        """A budget read in the destination's currency, and the sentence to say when it was converted.
+
+        Raises InvalidValueError (to be asked back) for a currency without a configured rate.
+        """
+        query = self._in_destination_currency(Query(
+            constraints=(*((Constraint("location", "eq", location),) if location else ()),
+                         Constraint("price_per_night", "<=", float(amount), currency=currency))))
+        converted = query.find("price_per_night")
+        assert converted is not None
+        return float(converted.value), (query.notes[0] if query.notes else None)
+
+    def _in_destination_currency(self, query: Query) -> Query:
+        """A bare budget is in the destination's currency; another currency is converted at a configured rate.
+
+        Albany's listings are in dollars, so "under 91" there means $91, never
+        €91 converted. "200 CAD" becomes dollars only if engine.yml has a rate
+        for both, and the query's notes say so; with no rate it is refused, so
+        the traveller is asked instead of being shown places over budget.
+        """
+        target = self.currency_for(query)
+        currencies = self.catalog.currencies
+        converted: list[Constraint] = []
+        notes = list(query.notes)
+        for c in query.constraints:
+            if c.attribute in MONEY_ATTRIBUTES and c.currency != target:
+                source = c.currency or target
+                if not currencies.can_convert(source, target):
+                    raise InvalidValueError(
+                        f"I have no exchange rate for {source} ({currency_name(source, plural=True)}); "
+                        f"prices here are in {currency_name(target, plural=True)}. "
+                        f"What is the budget in {target}?")
+                value = float(c.value)
+                if source != target:
+                    value = float(round(currencies.convert(value, source, target)))
+                    notes.append(f"{self.wording.money(c.value, source)} is about {self.wording.money(value, target)}")
+                c = replace(c, value=value, currency=target)
+            converted.append(c)
+        return replace(query, constraints=tuple(converted), notes=tuple(dict.fromkeys(notes)))
 
     def _check_value(self, c: Constraint) -> None:
         if c.attribute == "location" and c.value not in self.catalog.places.code_of:

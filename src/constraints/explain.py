@@ -22,15 +22,14 @@ class Wording:
     def __init__(self, catalog: Catalog, knowledge: Knowledge) -> None:
         self.catalog = catalog
         self.knowledge = knowledge
-        self.symbols = knowledge.setting("currency", "symbols")
-        self.base = knowledge.setting("currency", "base")
+        self.currencies = catalog.currencies
+        self.base = self.currencies.base
 
     # --- values -----------------------------------------------------------------------
 
     def money(self, amount: float, currency: str | None = None) -> str:
-        symbol = self.symbols.get(currency or self.base, f"{currency} ")
-        sign = "-" if amount < 0 else ""
-        return f"{sign}{symbol}{abs(amount):,.0f}"
+        """'€150', '$92', 'CA$200': the currency's symbol (the base currency's when none is given)."""
+        return self.currencies.format(amount, currency)
 
     def amenity(self, amenity_id: str) -> str:
         found = self.knowledge.amenities.get(amenity_id)
@@ -52,9 +51,9 @@ class Wording:
         """The constraint's value as a traveller would say it."""
         v = c.value
         if c.attribute in ("price_per_night", "min_price"):
-            return f"{self.money(v)} a night"
+            return f"{self.money(v, c.currency)} a night"
         if c.attribute == "total_price":
-            return f"{self.money(v)} for the stay"
+            return f"{self.money(v, c.currency)} for the stay"
         if c.attribute == "accommodates":
             return f"{v} guests"
         if c.attribute in ("bedrooms", "beds", "bathrooms"):
@@ -118,12 +117,15 @@ class Wording:
             return f"In {c.value}" + (f", {nb}" if nb else "")
         if c.attribute == "price_per_night":
             price = cat.price[row]
-            under = c.value - cat.price_base[row]
-            return f"{self.money(price, record_currency)} a night, {self.money(under)} under your {self.money(c.value)} budget"
+            under = c.value - cat.price_in(c.currency or self.base)[row]
+            return (f"{self.money(price, record_currency)} a night, {self.money(under, c.currency)} under your "
+                    f"{self.money(c.value, c.currency)} budget")
         if c.attribute == "min_price":
-            return f"{self.money(cat.price[row], record_currency)} a night, above your {self.money(c.value)} minimum"
+            return (f"{self.money(cat.price[row], record_currency)} a night, above your "
+                    f"{self.money(c.value, c.currency)} minimum")
         if c.attribute == "total_price":
-            return f"{self.money(stay_total or 0, record_currency)} for the whole stay, within your {self.money(c.value)} budget for the stay"
+            return (f"{self.money(stay_total or 0, record_currency)} for the whole stay, within your "
+                    f"{self.money(c.value, c.currency)} budget for the stay")
         if c.attribute == "accommodates":
             return f"Sleeps {cat.accommodates[row]} (you are {c.value})"
         if c.attribute in ("bedrooms", "beds", "bathrooms"):
@@ -155,11 +157,12 @@ class Wording:
             where = cat.text["location"][row]
             return f"in {where}" + (f", {distance_km:.0f} km from {c.value}" if distance_km is not None else "")
         if c.attribute == "price_per_night":
-            return f"{self.money(cat.price[row], record_currency)} a night, over your {self.money(c.value)}"
+            return f"{self.money(cat.price[row], record_currency)} a night, over your {self.money(c.value, c.currency)}"
         if c.attribute == "min_price":
-            return f"{self.money(cat.price[row], record_currency)} a night, under your {self.money(c.value)} minimum"
+            return (f"{self.money(cat.price[row], record_currency)} a night, under your "
+                    f"{self.money(c.value, c.currency)} minimum")
         if c.attribute == "total_price":
-            return f"{self.money(stay_total or 0, record_currency)} for the stay, over your {self.money(c.value)}"
+            return f"{self.money(stay_total or 0, record_currency)} for the stay, over your {self.money(c.value, c.currency)}"
         if c.attribute == "accommodates":
             return f"sleeps {cat.accommodates[row]}, not {c.value}"
         if c.attribute in ("bedrooms", "beds", "bathrooms"):

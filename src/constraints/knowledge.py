@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from .errors import KnowledgeError
 from .expressions import Expression, ExpressionError, compile_expression
+from .money import Currencies, is_currency_code
 from .query import ATTRIBUTE_OPS, HARD, SOFT
 from .text import fold
 from .yaml_lines import line_of, load_yaml
@@ -41,6 +42,7 @@ class Destination:
     aliases: tuple[str, ...] = ()
     country: str = ""
     continent: str = ""
+    currency: str = ""  # ISO 4217 code of its listings' prices; empty: read from the catalog
     kind: str = "city"
     high_season: frozenset[int] = frozenset()
     profile: Mapping[str, float] = field(default_factory=dict)
@@ -131,6 +133,10 @@ class Knowledge:
         for part in path:
             node = node[part]
         return node
+
+    @property
+    def currencies(self) -> Currencies:
+        return Currencies(self.settings["currency"])
 
     def with_destinations(self, extra: Iterable[Destination]) -> "Knowledge":
         """A copy that also knows places found only in an imported catalog."""
@@ -281,7 +287,7 @@ def _similarity_pairs(path: Path, raw: Any, known: Mapping[str, Any], what: str)
 
 _REQUIRED_SETTINGS = {
     "currency": ("base", "rates", "symbols"),
-    "pricing": ("high_season", "weekend"),
+    "pricing": ("high_season", "weekend", "tiers"),
     "rating": ("min_reviews", "prior_reviews", "good"),
     "ranking": ("soft", "rating", "price", "distance", "capacity_fit", "room", "room_preference",
                 "neighbourhood_scale_km"),
@@ -306,9 +312,17 @@ def _load_settings(path: Path) -> dict[str, Any]:
         for key in keys:
             if key not in node:
                 raise KnowledgeError(path, line_of(node), f"{section}: missing '{key}'")
-    base = document["currency"]["base"]
-    if base not in document["currency"]["rates"]:
-        raise KnowledgeError(path, line_of(document["currency"]), f"currency: no rate for base '{base}'")
+    currency = document["currency"]
+    base = currency["base"]
+    if base not in currency["rates"]:
+        raise KnowledgeError(path, line_of(currency), f"currency: no rate for base '{base}'")
+    for part in ("rates", "symbols"):
+        for code in currency[part] or {}:
+            if not is_currency_code(str(code)):
+                raise KnowledgeError(path, line_of(currency[part]), f"currency {part}: '{code}' is not an ISO 4217 code")
+    for code, rate in currency["rates"].items():
+        if not isinstance(rate, (int, float)) or rate <= 0:
+            raise KnowledgeError(path, line_of(currency["rates"]), f"currency rates: {code} must be a positive number")
     return document
 
 
@@ -346,6 +360,9 @@ def _load_locations(path: Path) -> dict[str, Destination]:
         continent = r.get("continent", str, "")
         if continent and continent not in CONTINENTS:
             raise r.fail(f"continent '{continent}' is not one of {sorted(CONTINENTS)}")
+        currency = r.get("currency", str, "").upper()
+        if currency and not is_currency_code(currency):
+            raise r.fail(f"currency '{currency}' is not an ISO 4217 code")
         kind = r.get("kind", str, "city")
         if kind not in KINDS:
             raise r.fail(f"kind '{kind}' is not one of {sorted(KINDS)}")
@@ -364,6 +381,7 @@ def _load_locations(path: Path) -> dict[str, Destination]:
             aliases=aliases,
             country=r.get("country", str, ""),
             continent=continent,
+            currency=currency,
             kind=kind,
             latitude=r.number("latitude", low=-90, high=90),
             longitude=r.number("longitude", low=-180, high=180),

@@ -41,9 +41,9 @@ class QueryEvaluator:
         self._testers: dict[str, Callable[[Constraint, Rows], np.ndarray]] = {
             "location": lambda c, r: self.catalog.loc[r] == self._location_code(c.value),
             "neighbourhood": self._neighbourhood,
-            "price_per_night": lambda c, r: self.catalog.price_base[r] <= c.value,
-            "min_price": lambda c, r: self.catalog.price_base[r] >= c.value,
-            "total_price": lambda c, r: self.stay_total_base(r) <= c.value,
+            "price_per_night": lambda c, r: self.prices(c)[r] <= c.value,
+            "min_price": lambda c, r: self.prices(c)[r] >= c.value,
+            "total_price": lambda c, r: self.stay_total_for(c, r) <= c.value,
             "accommodates": lambda c, r: self.catalog.accommodates[r] >= c.value,
             "bedrooms": lambda c, r: self.catalog.bedrooms[r] >= c.value,
             "beds": lambda c, r: self.catalog.beds[r] >= c.value,
@@ -155,6 +155,18 @@ class QueryEvaluator:
     def stay_total_base(self, rows: Rows) -> np.ndarray:
         return self.stay_total(rows) * self.catalog.rate[rows]
 
+    def currency(self, c: Constraint) -> str:
+        """The currency of a money constraint's value (the base one if the engine never read it)."""
+        return c.currency or self.catalog.base_currency
+
+    def prices(self, c: Constraint) -> np.ndarray:
+        """Nightly prices of the whole catalog in the currency of `c`'s value."""
+        return self.catalog.price_in(self.currency(c))
+
+    def stay_total_for(self, c: Constraint, rows: Rows) -> np.ndarray:
+        """The price of the stay in the currency of `c`'s value."""
+        return self.catalog.in_currency(self.stay_total(rows), rows, self.currency(c))
+
     # --- graded failure for near misses ---------------------------------------------
 
     def severity(self, c: Constraint, rows: np.ndarray, similarity: "Similarity") -> np.ndarray:
@@ -162,10 +174,10 @@ class QueryEvaluator:
         met = self.mask(c, rows)
         cat = self.catalog
         if c.attribute in ("price_per_night", "total_price"):
-            value = cat.price_base[rows] if c.attribute == "price_per_night" else self.stay_total_base(rows)
+            value = self.prices(c)[rows] if c.attribute == "price_per_night" else self.stay_total_for(c, rows)
             graded = (value - c.value) / max(c.value, 1.0)
         elif c.attribute == "min_price":
-            graded = (c.value - cat.price_base[rows]) / max(c.value, 1.0)
+            graded = (c.value - self.prices(c)[rows]) / max(c.value, 1.0)
         elif c.attribute in ("accommodates", "bedrooms", "beds", "bathrooms"):
             have = getattr(cat, c.attribute)[rows].astype(float)
             graded = (c.value - have) / max(float(c.value), 1.0)

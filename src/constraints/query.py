@@ -31,6 +31,8 @@ ATTRIBUTE_OPS: dict[str, frozenset[str]] = {
     "dates": frozenset({"available"}),
     "rating": frozenset({">="}),
 }
+# attributes whose value is an amount of money, in the constraint's `currency`
+MONEY_ATTRIBUTES = frozenset({"price_per_night", "min_price", "total_price"})
 NUMERIC_ATTRIBUTES = frozenset(
     {"price_per_night", "min_price", "total_price", "accommodates", "bedrooms", "beds",
      "bathrooms", "rating"}
@@ -76,6 +78,9 @@ class Constraint:
     source: str = "user"
     reason: str = ""
     priority: int | None = None
+    # not part of equality: a bare amount and the same amount once read in the destination's
+    # currency are the same constraint to the traveller (relaxations remove it by equality)
+    currency: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         ops = ATTRIBUTE_OPS.get(self.attribute)
@@ -85,6 +90,8 @@ class Constraint:
             raise ValueError(f"attribute '{self.attribute}' has no operator '{self.op}'")
         if self.strength not in (HARD, SOFT):
             raise ValueError(f"strength must be hard or soft, not '{self.strength}'")
+        if self.currency is not None and self.attribute not in MONEY_ATTRIBUTES:
+            raise ValueError(f"attribute '{self.attribute}' is not an amount of money: it takes no currency")
 
     @property
     def key(self) -> tuple[str, str, Any]:
@@ -105,13 +112,16 @@ class Constraint:
         return self.source.startswith("rule:")
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "attribute": self.attribute,
             "op": self.op,
             "value": json_value(self.value),
             "strength": self.strength,
             "source": self.source,
         }
+        if self.currency is not None:
+            data["currency"] = self.currency
+        return data
 
 
 def json_value(value: Any) -> Any:
@@ -144,6 +154,7 @@ class Query:
     waived: frozenset[str] = frozenset()
     min_results: int = 1
     budget_scope: str = "night"
+    notes: tuple[str, ...] = ()  # what the engine changed while reading the query ("200 CAD ≈ $146")
 
     @property
     def hard(self) -> list[Constraint]:
@@ -183,6 +194,7 @@ def build_query(
     neighbourhood: tuple[str, str] | None = None,
     max_price: float | None = None,
     min_price: float | None = None,
+    currency: str | None = None,
     budget_scope: str = "night",
     guests: int | None = None,
     bedrooms: int | None = None,
@@ -205,6 +217,7 @@ def build_query(
     A budget with scope "stay" becomes a cap on the total price when the
     length of the stay is known, and stays per night otherwise. A
     neighbourhood, given as (destination, name), is a preference to be near.
+    Prices are in `currency` when given, else in the destination's currency.
     """
     cs: list[Constraint] = []
     if location:
@@ -214,11 +227,11 @@ def build_query(
     stay_nights = dates.nights if dates else nights
     if max_price is not None:
         if budget_scope == "stay" and stay_nights:
-            cs.append(Constraint("total_price", "<=", float(max_price)))
+            cs.append(Constraint("total_price", "<=", float(max_price), currency=currency))
         else:
-            cs.append(Constraint("price_per_night", "<=", float(max_price)))
+            cs.append(Constraint("price_per_night", "<=", float(max_price), currency=currency))
     if min_price is not None:
-        cs.append(Constraint("min_price", ">=", float(min_price)))
+        cs.append(Constraint("min_price", ">=", float(min_price), currency=currency))
     if guests is not None:
         cs.append(Constraint("accommodates", ">=", int(guests)))
     if bedrooms is not None:

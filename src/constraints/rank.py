@@ -51,8 +51,11 @@ def rank(evaluator: QueryEvaluator, rows: np.ndarray, top: int, likeness: np.nda
     parts["rating"] = np.clip((catalog.rating_score[rows] - 3.5) / 1.5, 0.0, 1.0)
 
     budget = query.find("price_per_night")
-    reference = budget.value if budget is not None else catalog.typical_price[catalog.loc[rows]] * 2.0
-    parts["price"] = np.clip(1.0 - catalog.price_base[rows] / reference, 0.0, 1.0)
+    if budget is not None:
+        parts["price"] = np.clip(1.0 - evaluator.prices(budget)[rows] / max(budget.value, 1e-9), 0.0, 1.0)
+    else:
+        reference = catalog.typical_price[catalog.loc[rows]] * 2.0
+        parts["price"] = np.clip(1.0 - catalog.price_base[rows] / reference, 0.0, 1.0)
 
     near = [c for c in query.constraints if c.attribute == "neighbourhood"]
     if near:

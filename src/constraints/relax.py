@@ -245,18 +245,18 @@ class Relaxer:
         return float(np.partition(values, need - 1)[need - 1])
 
     def _replace_price_per_night(self, c: Constraint, rows: np.ndarray, need: int) -> list[Relaxation]:
-        value = self._kth(self.evaluator.catalog.price_base[rows], need)
+        value = self._kth(self.evaluator.prices(c)[rows], need)
         if value is None:
             return []
         step = float(self.settings["budget_step"])
         budget = math.ceil(value / step) * step
         new = replace(c, value=float(budget))
-        text = f"Raise the budget to {self.wording.money(budget)} a night"
+        text = f"Raise the budget to {self.wording.money(budget, c.currency)} a night"
         made = self._relaxation("widen", c, new, rows, text, c.value / budget)
         return [made] if made else []
 
     def _replace_min_price(self, c: Constraint, rows: np.ndarray, need: int) -> list[Relaxation]:
-        value = self._kth(self.evaluator.catalog.price_base[rows], need, largest=True)
+        value = self._kth(self.evaluator.prices(c)[rows], need, largest=True)
         if value is None:
             return []
         step = float(self.settings["budget_step"])
@@ -264,7 +264,8 @@ class Relaxer:
         if floor <= 0:
             return []
         new = replace(c, value=float(floor))
-        made = self._relaxation("widen", c, new, rows, f"Lower the minimum to {self.wording.money(floor)} a night",
+        made = self._relaxation("widen", c, new, rows,
+                                f"Lower the minimum to {self.wording.money(floor, c.currency)} a night",
                                 floor / c.value)
         return [made] if made else []
 

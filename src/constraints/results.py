@@ -70,4 +70,11 @@ class SearchResult:
             "conflict": [{"attribute": c.attribute, "op": c.op, "value": json_value(c.value)} for c in self.conflict],
             "conflict_text": self.conflict_text,
             "alternatives": alternatives,
+            "currency": self.currency,
+            "notes": list(self.query.notes),
         }
+
+    @property
+    def currency(self) -> str | None:
+        """The currency the query's amounts were read in (None when it has none)."""
+        return next((c.currency for c in self.query.constraints if c.currency), None)

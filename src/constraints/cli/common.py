@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 from ..engine import Engine
 from ..errors import InvalidValueError
 from ..knowledge import load_knowledge
+from ..money import is_currency_code
 from ..normalise import Normaliser, Resolved
 from ..query import Query, StayDates, build_query
 
@@ -83,6 +84,13 @@ def rating(text: str) -> float:
     return value
 
 
+def currency_code(text: str) -> str:
+    code = text.strip().upper()
+    if not is_currency_code(code):
+        raise argparse.ArgumentTypeError(f"expected an ISO 4217 currency code such as USD or EUR, not {text!r}")
+    return code
+
+
 def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -94,8 +102,12 @@ def query_options(parser: argparse.ArgumentParser) -> None:
     """The query flags shared by `search` and `why-not`."""
     parser.add_argument("--location", help="destination, e.g. Lisbon or NYC")
     parser.add_argument("--neighbourhood", help="neighbourhood to be near, e.g. Alfama")
-    parser.add_argument("--max-price", type=positive_number, help="budget per night (or per stay, see --budget-scope)")
-    parser.add_argument("--min-price", type=positive_number)
+    parser.add_argument("--max-price", type=positive_number,
+                        help="budget per night (or per stay, see --budget-scope), in the destination's currency "
+                             "unless --currency says otherwise")
+    parser.add_argument("--min-price", type=positive_number, help="lowest nightly price, same currency as --max-price")
+    parser.add_argument("--currency", type=currency_code, metavar="CODE",
+                        help="ISO 4217 code of --max-price/--min-price, e.g. CAD; converted at engine.yml's rates")
     parser.add_argument("--budget-scope", choices=["night", "stay"], default="night")
     parser.add_argument("--guests", type=positive_int)
     parser.add_argument("--bedrooms", type=positive_int)
@@ -147,6 +159,7 @@ def query_from_args(args: argparse.Namespace, engine: Engine) -> Query:
         neighbourhood=neighbourhood,
         max_price=args.max_price,
         min_price=args.min_price,
+        currency=args.currency,
         budget_scope=args.budget_scope,
         guests=args.guests,
         bedrooms=args.bedrooms,
@@ -161,7 +174,6 @@ def query_from_args(args: argparse.Namespace, engine: Engine) -> Query:
         priorities=priorities,
         min_results=args.min_results,
     )
-    return query
 
 
 def _context(pairs: list[str], engine: Engine) -> dict[str, Any]:

@@ -6,7 +6,9 @@ import textwrap
 
 from ..engine import Engine, WhyNot
 from ..results import Result, SearchResult
-from .common import common_options, emit_json, load_engine, non_negative_int, positive_int, query_from_args, query_options
+from .common import (
+    common_options, emit_json, load_engine, non_negative_int, note, positive_int, query_from_args, query_options,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_search(args: argparse.Namespace) -> int:
     engine = load_engine(args)
     result = engine.search(query_from_args(args, engine), limit=args.limit, offset=args.offset)
+    for line in result.query.notes:
+        note(line)
     if args.json:
         emit_json(result.to_json())
     else:
