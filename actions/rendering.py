@@ -42,7 +42,7 @@ def price_text(engine: Engine, r: Result) -> str:
 
 def rating_text(r: Result) -> str:
     if r.rating is None or r.review_count < 1:
-        return "new, no reviews yet"
+        return "no reviews yet"
     return f"★ {r.rating:.2f} ({r.review_count} review{'s' if r.review_count != 1 else ''})"
 
 
@@ -72,6 +72,7 @@ def card(engine: Engine, position: int, r: Result, offers: Iterable[dict[str, st
         "price": price_text(engine, r),
         "rating": rating_text(r),
         "why": why(r),
+        "picture_url": r.picture_url,
         "buttons": [
             button("Details", "ask_details", ordinal=position),
             button("Cheaper than this", "cheaper", ordinal=position),

@@ -101,7 +101,7 @@ def test_text_cleaning():
     assert clean_description(pd.Series(["<b>Nice</b><br />place  with\n view &amp; more", None])).tolist() == [
         "Nice place with view & more", ""]
     assert clean_neighbourhood(pd.Series(["Ward D (councilmember Michael Yun)", "SIXTH WARD", None])).tolist() == [
-        "Ward D", "SIXTH WARD", ""]
+        "Ward D", "Sixth Ward", ""]  # shouted names read as names
 
 
 def test_amenity_list_parsing():
@@ -116,7 +116,7 @@ def test_amenity_list_parsing():
 def test_convert_synthetic_listings(tmp_path, project_knowledge):
     path = write_listings(tmp_path / "listings.csv", SYNTHETIC_ROWS)
     frame, report = convert_listings(path, "Jersey City", project_knowledge, currency="usd")
-    assert list(frame.columns) == [*CONTRACT_COLUMNS, "max_nights"] == OUTPUT_COLUMNS
+    assert list(frame.columns) == [*CONTRACT_COLUMNS, "max_nights", "picture_url"] == OUTPUT_COLUMNS
     assert report.rows_read == 8
     assert report.skipped == {"no price": 1, "no coordinates": 1, "accommodates missing or 0": 1,
                               "unmapped property type 'Floating spaceship'": 1}

@@ -225,3 +225,43 @@ def test_unreachable_server_keeps_the_typed_text(assistant, browser) -> None:
         assert chat.dialogs == []
     finally:
         chat.close()
+
+
+def test_a_card_shows_its_listing_photo_lazily(assistant, browser, tmp_path) -> None:
+    """A real Albany listing's card, drawn the way the page draws stored cards: its photo, with the title as alt."""
+    from actions.rendering import card
+    from constraints import Engine, build_query, load_knowledge
+    from constraints.airbnb import convert_listings, write_catalog
+    from constraints.catalog import load_catalog
+    from test_airbnb_import import SHARED_DATA
+
+    listings = SHARED_DATA / "listings" / "albany.csv.gz"
+    if not listings.exists():
+        pytest.skip(f"real Inside Airbnb data not found at {listings} (set STAYS_SHARED_DATA)")
+    knowledge = load_knowledge()
+    frame, _ = convert_listings(listings, "Albany", knowledge, currency="USD")
+    write_catalog(frame, tmp_path / "albany.csv")
+    engine = Engine(knowledge, load_catalog(tmp_path / "albany.csv", knowledge, calendar=False))
+    shown = engine.search(build_query(location="Albany", guests=2), limit=2).results
+    assert shown[0].picture_url, "the importer keeps each listing's picture_url"
+    without = {**card(engine, 2, shown[1]), "picture_url": None}
+    cards = [{"kind": "cards", "cards": [card(engine, 1, shown[0]), without]}]
+
+    chat = Watched(browser, viewport={"width": 1024, "height": 900})
+    page = chat.page
+    try:
+        chat.open()
+        key = json.dumps(f"stays:{RASA}:transcript")
+        page.evaluate(f"""cards => localStorage.setItem({key}, JSON.stringify(cards))""", cards)
+        page.reload()
+        chat.wait_connected()
+        first, second = page.locator("#log .card").nth(0), page.locator("#log .card").nth(1)
+        photo = first.locator("img.card-photo")
+        assert photo.count() == 1
+        assert photo.get_attribute("alt") == shown[0].title
+        assert photo.get_attribute("src") == shown[0].picture_url
+        assert photo.get_attribute("loading") == "lazy"
+        assert second.locator("img").count() == 0, "a card without a photo keeps today's look"
+        chat.shot("08_card_photo")
+    finally:
+        chat.close()

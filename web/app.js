@@ -162,6 +162,18 @@
       head.appendChild(el("span", "card-position", str(card.position)));
     }
     head.appendChild(el("h3", "card-title", title));
+    var photo = str(card.picture_url);
+    if (/^https?:\/\//.test(photo)) {
+      // only a catalog row's own photo is fetched from another site, and only when scrolled to
+      var img = el("img", "card-photo");
+      img.setAttribute("src", photo);
+      img.setAttribute("alt", title);
+      img.setAttribute("loading", "lazy");
+      img.setAttribute("decoding", "async");
+      img.setAttribute("referrerpolicy", "no-referrer");
+      article.appendChild(img);
+      article.classList.add("card-with-photo");
+    }
     article.appendChild(head);
 
     var place = [str(card.neighbourhood), str(card.location)].filter(Boolean).join(", ");

@@ -60,19 +60,20 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .availability import WINDOW_PREFIX, calendar_path_for
+from .availability import WINDOW_PREFIX, calendar_path_for, read_window
 from .catalog_read import CONTRACT_COLUMNS, NO_MAXIMUM_NIGHTS
 from .errors import InvalidValueError, UnknownValueError
 from .knowledge import Knowledge
 from .normalise import Vocabulary
+from .text import tidy_case
 
 LISTING_COLUMNS_REQUIRED = ["id", "name", "latitude", "longitude", "property_type", "room_type",
                             "accommodates", "price", "amenities"]
 LISTING_COLUMNS_OPTIONAL = ["description", "neighbourhood_cleansed", "bedrooms", "beds", "bathrooms",
                             "bathrooms_text", "minimum_nights", "maximum_nights", "review_scores_rating",
-                            "number_of_reviews"]
+                            "number_of_reviews", "picture_url"]
 CALENDAR_COLUMNS_REQUIRED = ["listing_id", "date", "available", "price"]
-OUTPUT_COLUMNS = [*CONTRACT_COLUMNS, "max_nights"]
+OUTPUT_COLUMNS = [*CONTRACT_COLUMNS, "max_nights", "picture_url"]
 AIRBNB_NO_MAXIMUM = 1125  # Inside Airbnb's default maximum stay, meaning "no limit"
 MAX_PRICE = 1_000_000
 AMENITIES_UNREADABLE = "amenities unreadable"
@@ -301,6 +302,7 @@ def convert_frame(raw: pd.DataFrame, location: str, knowledge: Knowledge, curren
         "rating": rating,
         "review_count": reviews.astype(np.int64),
         "max_nights": np.floor(max_nights).astype(np.int64),
+        "picture_url": clean_picture_url(kept["picture_url"]).to_numpy(),
     })
     return out[OUTPUT_COLUMNS], report
 
@@ -375,9 +377,16 @@ def clean_description(values: pd.Series) -> pd.Series:
 
 
 def clean_neighbourhood(values: pd.Series) -> pd.Series:
-    """"Ward D (councilmember Michael Yun)" -> "Ward D"."""
+    """"Ward D (councilmember Michael Yun)" -> "Ward D"; "THIRD WARD" -> "Third Ward"."""
     text = values.fillna("").astype(str).str.replace(r"\s*\([^()]*\)\s*$", "", regex=True)
-    return text.str.replace(r"\s+", " ", regex=True).str.strip()
+    text = text.str.replace(r"\s+", " ", regex=True).str.strip()
+    return text.map({value: tidy_case(value) for value in text.unique()})
+
+
+def clean_picture_url(values: pd.Series) -> pd.Series:
+    """The listing's photo when it is a plain https (or http) address; anything else is left out."""
+    text = values.fillna("").astype(str).str.strip()
+    return text.where(text.str.match(r"^https?://[^\s\"'<>]+$"), "")
 
 
 def _first_match(values: Iterable[str], patterns: list[tuple[str, tuple[Any, ...]]]) -> dict[str, str | None]:
@@ -511,7 +520,7 @@ def check_currency(currency: str, knowledge: Knowledge) -> str:
 
 def resolve_location(text: str, knowledge: Knowledge) -> tuple[str, bool, str | None]:
     """(name to write, known destination?, note) for a --location value."""
-    name = (text or "").strip()
+    name = tidy_case((text or "").strip())
     if not name:
         raise AirbnbImportError("--location must name the place the listings are in")
     vocabulary = Vocabulary("location", {d.name: d.aliases for d in knowledge.destinations.values()},
@@ -629,21 +638,85 @@ def write_catalog(frame: pd.DataFrame, path: Path | str) -> Path:
 
 def import_airbnb(listings: Path | str, location: str, output: Path | str, knowledge: Knowledge,
                   currency: str = "USD", calendar: Path | str | None = None,
-                  progress: bool = False) -> ImportReport:
-    """Convert the listings (and calendar), write OUT and OUT's calendar file, report."""
+                  progress: bool = False, mode: str = "new") -> ImportReport:
+    """Convert the listings (and calendar), write OUT and OUT's calendar file, report.
+
+    `mode` says what happens to an existing OUT: "new" refuses to touch it,
+    "replace" overwrites it (and removes a calendar that no longer belongs to
+    it), "append" adds this city to it, replacing the city's earlier import.
+    Nothing is written until everything has been read, so a failed import
+    leaves OUT as it was.
+    """
     started = time.perf_counter()
     output = Path(output)
+    calendar_out = calendar_path_for(output)
+    if mode not in ("new", "replace", "append"):
+        raise ValueError(f"unknown import mode {mode!r}")
+    if mode == "new" and output.exists():
+        raise AirbnbImportError(f"{output} exists: add --append to add these listings to it, "
+                                f"or --force to replace it")
     if calendar is not None:
         _require_file(Path(calendar), "Calendar")
     frame, report = convert_listings(listings, location, knowledge, currency, progress=progress)
     calendar_result = import_calendar(calendar, frame) if calendar is not None else None
+    if mode == "append" and output.exists():
+        frame, calendar_result = _appended(output, calendar_out, frame, calendar_result, report)
     write_catalog(frame, output)
     report.output = str(output)
     if calendar_result is not None:
         report.calendar = calendar_result
-        report.calendar_output = str(write_calendar(calendar_result, calendar_path_for(output)))
+        report.calendar_output = str(write_calendar(calendar_result, calendar_out))
+    elif calendar_out.exists():
+        calendar_out.unlink()
+        report.notes.append(f"removed {calendar_out}: it belonged to the catalog that was replaced")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _appended(output: Path, calendar_out: Path, frame: pd.DataFrame, calendar: CalendarImport | None,
+              report: ImportReport) -> tuple[pd.DataFrame, CalendarImport | None]:
+    """The existing catalog with this city's new rows (an earlier import of the city is replaced)."""
+    try:
+        existing = pd.read_csv(output, dtype=str, keep_default_na=False)
+    except _READ_ERRORS as exc:
+        raise AirbnbImportError(f"cannot append to {output}: {(str(exc).splitlines() or [''])[0]}") from None
+    missing = [c for c in CONTRACT_COLUMNS if c not in existing.columns]
+    if missing:
+        raise AirbnbImportError(f"cannot append to {output}: it is not a catalog (no column {', '.join(missing)})")
+    replaced = existing["location"] == report.location
+    if replaced.any():
+        report.notes.append(f"replaced the {int(replaced.sum()):,} listings of {report.location} already in {output}")
+    kept = existing.loc[~replaced]
+    clash = frame["id"].isin(set(kept["id"]))
+    if clash.any():
+        raise AirbnbImportError(f"cannot append to {output}: {int(clash.sum()):,} listing ids are already there "
+                                f"for another place (e.g. {frame['id'][clash].iloc[0]})")
+    merged = pd.concat([kept, frame.astype(str).replace("nan", "")], ignore_index=True)[
+        [c for c in OUTPUT_COLUMNS if c in kept.columns or c in frame.columns]]
+    old_calendar = _read_runs(calendar_out) if calendar_out.exists() else None
+    if old_calendar is None or calendar is None:
+        if len(kept) and (old_calendar is not None or calendar is not None):
+            raise AirbnbImportError(
+                f"cannot append to {output}: one part has an availability calendar and the other has none; "
+                f"import both cities with their calendars, or neither")
+        return merged, calendar
+    runs, first, last = old_calendar
+    if (first, last) != (calendar.first, calendar.last):
+        raise AirbnbImportError(
+            f"cannot append to {output}: its calendar covers {first} to {last}, this one {calendar.first} to "
+            f"{calendar.last}; both must cover the same nights")
+    runs = runs[~runs["id"].isin(set(existing.loc[replaced, "id"]))]
+    combined = CalendarImport(runs=pd.concat([runs, calendar.runs], ignore_index=True), first=first, last=last,
+                              rows_read=calendar.rows_read, listings=calendar.listings,
+                              unknown_listings=calendar.unknown_listings, unknown_rows=calendar.unknown_rows,
+                              bad_rows=calendar.bad_rows, duplicate_rows=calendar.duplicate_rows)
+    return merged, combined
+
+
+def _read_runs(path: Path) -> tuple[pd.DataFrame, str, str]:
+    first, last = read_window(path)
+    runs = pd.read_csv(path, skiprows=1, dtype={"id": str, "start": str, "end": str, "available": str})
+    return runs, first.isoformat(), last.isoformat()
 
 
 # --- reading helpers --------------------------------------------------------------------------------
@@ -674,7 +747,7 @@ def _read_csv(path: Path, what: str, **options: Any) -> pd.DataFrame:
 
 __all__ = [
     "AirbnbImportError", "CalendarImport", "ImportReport", "OUTPUT_COLUMNS", "calendar_runs", "check_currency",
-    "clean_description", "clean_neighbourhood", "convert_frame", "convert_listings", "import_airbnb",
+    "clean_description", "clean_neighbourhood", "clean_picture_url", "convert_frame", "convert_listings", "import_airbnb",
     "import_calendar", "map_amenities", "parse_amenity_list", "parse_bathrooms_text", "parse_price",
     "read_listings", "resolve_location", "write_calendar", "write_catalog",
 ]

@@ -24,10 +24,6 @@ from .money import Currencies, is_currency_code
 from .normalise import Vocabulary
 from .places import Places, derive_destinations
 
-DISPLAY_COLUMNS = ["id", "title", "description", "location", "neighbourhood", "property_type",
-                   "room_type", "currency"]
-
-
 @dataclass
 class Catalog:
     """Typed columns of the valid rows, plus what was wrong with the others."""
@@ -75,7 +71,8 @@ class Catalog:
     def __post_init__(self) -> None:
         if not self.text:
             self.text = {column: self.frame[column].to_numpy(dtype=object)
-                         for column in ("title", "description", "location", "neighbourhood", "currency")}
+                         for column in ("title", "description", "location", "neighbourhood", "currency",
+                                        "picture_url")}
 
     @property
     def size(self) -> int:
@@ -116,6 +113,7 @@ class Catalog:
             "amenities": [a for a, has in zip(self.amenity_ids, self.amen[:, row]) if has],
             "rating": None if np.isnan(rating) else float(rating),
             "review_count": int(self.reviews[row]),
+            "picture_url": text["picture_url"][row] or None,
         }
 
     def rows_in(self, location_code: int) -> slice:
@@ -214,6 +212,7 @@ def build_catalog(frame: pd.DataFrame, knowledge: Knowledge, *, source: str = "<
         "latitude": lat[keep],
         "longitude": lon[keep],
         "currency": currency[keep].to_numpy(),
+        "picture_url": check.text("picture_url")[keep].to_numpy(),
     })
     nearby_km = float(knowledge.setting("relaxation", "nearby_km"))
     places = Places.build([*knowledge.destinations.values(), *derive_destinations(clean, knowledge, nearby_km)])

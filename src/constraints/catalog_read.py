@@ -28,7 +28,7 @@ CONTRACT_COLUMNS = [
 REQUIRED_COLUMNS = ["id", "title", "location", "latitude", "longitude", "property_type",
                     "accommodates", "price_per_night"]
 TEXT_COLUMNS = ["id", "title", "description", "location", "neighbourhood", "property_type",
-                "room_type", "currency", "amenities"]
+                "room_type", "currency", "amenities", "picture_url"]
 NO_MAXIMUM_NIGHTS = 100_000
 _BAD_LINE = re.compile(r"Skipping line (\d+): (.*)")
 

@@ -265,7 +265,7 @@ class Engine:
             rating=record["rating"], review_count=record["review_count"],
             accommodates=record["accommodates"], bedrooms=record["bedrooms"], score=score,
             explanation=self.explain(evaluator, row, total) if explain else [],
-            total_price=total, nights=nights,
+            total_price=total, nights=nights, picture_url=record["picture_url"],
         )
 
     def explain(self, evaluator: QueryEvaluator, row: int, total: float | None) -> list[str]:

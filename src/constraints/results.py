@@ -27,6 +27,7 @@ class Result:
     explanation: list[str]
     total_price: float | None = None
     nights: int | None = None
+    picture_url: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = {
@@ -40,6 +41,8 @@ class Result:
         if self.total_price is not None:
             data["total_price"] = round(self.total_price, 2)
             data["nights"] = self.nights
+        if self.picture_url:
+            data["picture_url"] = self.picture_url
         return data
 
 

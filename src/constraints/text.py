@@ -11,6 +11,17 @@ import unicodedata
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+_WORD = re.compile(r"[^\W\d_][^\s/-]*")
+
+
+def tidy_case(text: str) -> str:
+    """'THIRD WARD' -> 'Third Ward': names shouted in capitals read as names; mixed case is kept."""
+    text = str(text)
+    if not any(ch.isalpha() for ch in text) or text != text.upper():
+        return text
+    return _WORD.sub(lambda m: m.group(0).capitalize(), text.lower())
+
+
 def fold(text: str) -> str:
     """Lower-case, strip accents and collapse punctuation to single spaces."""
     decomposed = unicodedata.normalize("NFKD", str(text))

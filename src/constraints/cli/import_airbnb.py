@@ -1,10 +1,12 @@
 """`stays import-airbnb`: an Inside Airbnb listings file (and calendar) into a catalog.
 
     stays import-airbnb LISTINGS.csv[.gz] --location NAME [--currency USD]
-                        [--calendar CALENDAR.csv.gz] -o OUT.csv[.gz] [--json]
+                        [--calendar CALENDAR.csv.gz] -o OUT.csv[.gz] [--append | --force] [--json]
 
 The calendar goes beside OUT (`OUT.calendar.csv`), where `load_catalog` finds
-it. `--catalog` is accepted like everywhere else but not used.
+it. An existing OUT is never overwritten silently: `--append` adds the city to
+it (several cities in one catalog), `--force` replaces it. `--catalog` is
+accepted like everywhere else but not used.
 """
 from __future__ import annotations
 
@@ -26,6 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--currency", default="USD", help="currency of the prices (default USD; must be in engine.yml)")
     parser.add_argument("--calendar", type=Path, default=None, help="Inside Airbnb calendar.csv.gz of the same scrape")
     parser.add_argument("-o", "--output", type=Path, required=True, help="catalog CSV to write (.gz to compress)")
+    existing = parser.add_mutually_exclusive_group()
+    existing.add_argument("--append", action="store_const", const="append", dest="mode",
+                          help="add these listings to OUT (an earlier import of the same place is replaced)")
+    existing.add_argument("--force", action="store_const", const="replace", dest="mode",
+                          help="replace OUT if it exists")
+    parser.set_defaults(mode="new")
     common_options(parser)
     parser.set_defaults(handler=run)
 
@@ -38,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         if not args.output.parent.is_dir():
             raise AirbnbImportError(f"cannot write {args.output}: the directory {args.output.parent} does not exist")
         report = import_airbnb(args.listings, args.location, args.output, knowledge, currency=args.currency,
-                               calendar=args.calendar, progress=progress)
+                               calendar=args.calendar, progress=progress, mode=args.mode)
     except AirbnbImportError as exc:
         return fail(str(exc), 2)
     except OSError as exc:

@@ -53,7 +53,7 @@ def _row(rank: int, r: Result, engine: Engine) -> list[str]:
     price = engine.wording.money(r.price_per_night, r.currency)
     if r.total_price is not None:
         price += f" ({engine.wording.money(r.total_price, r.currency)} total)"
-    rating = f"{r.rating:.2f} ({r.review_count})" if r.rating is not None else f"new ({r.review_count})"
+    rating = f"{r.rating:.2f} ({r.review_count})" if r.rating is not None and r.review_count else "no reviews yet"
     where = r.location + (f", {r.neighbourhood}" if r.neighbourhood else "")
     return [str(rank), r.id, r.title, where, price, rating, f"{r.score:.2f}"]
 
