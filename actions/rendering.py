@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from constraints import Engine, Result, SearchResult
+from constraints.text import counted
 
 WEB_CHANNEL = "socketio"
 MAX_WHY = 3
@@ -43,7 +44,7 @@ def price_text(engine: Engine, r: Result) -> str:
 def rating_text(r: Result) -> str:
     if r.rating is None or r.review_count < 1:
         return "no reviews yet"
-    return f"★ {r.rating:.2f} ({r.review_count} review{'s' if r.review_count != 1 else ''})"
+    return f"★ {r.rating:.2f} ({counted(r.review_count, 'review')})"
 
 
 def why(r: Result) -> list[str]:
@@ -123,7 +124,7 @@ def no_results_messages(engine: Engine, result: SearchResult, offers: list[dict[
 def offer_title(offer: dict[str, Any]) -> str:
     """'Raise the budget to €180 a night — 5 places' for a button."""
     head = offer["label"].rsplit(":", 1)[0]
-    return f"{head} — {offer['matches']} place{'s' if offer['matches'] != 1 else ''}"
+    return f"{head} — {counted(offer['matches'], 'place')}"
 
 
 def lower_first(text: str) -> str:
@@ -131,25 +132,21 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _count(number: float, noun: str) -> str:
-    return f"{number:g} {noun}" if number == 1 else f"{number:g} {noun}s"
-
-
 def details_message(engine: Engine, record: dict[str, Any], position: int, answer: str | None) -> Message:
     wording = engine.wording
     amenities = [engine.knowledge.amenities[a].label for a in record["amenities"] if a in engine.knowledge.amenities]
     rating = (f"★ {record['rating']:.2f} from {record['review_count']} reviews" if record["rating"] is not None
               else "no rating yet")
-    rooms = _count(record["bedrooms"], "bedroom") if record["bedrooms"] else "no separate bedroom"
+    rooms = counted(record["bedrooms"], "bedroom") if record["bedrooms"] else "no separate bedroom"
     kind = engine.knowledge.property_types.get(record["property_type"])
     room = engine.knowledge.room_types.get(record["room_type"])
     parts = [
         f"{position}. {record['title']} — {record['neighbourhood']}, {record['location']}",
         f"{kind.label if kind else record['property_type']} ({room.label.lower() if room else record['room_type']}): "
-        f"sleeps {record['accommodates']} · {rooms} · {_count(record['beds'], 'bed')} · "
-        f"{_count(record['bathrooms'], 'bathroom')}.",
+        f"sleeps {record['accommodates']} · {rooms} · {counted(record['beds'], 'bed')} · "
+        f"{counted(record['bathrooms'], 'bathroom')}.",
         f"{wording.money(record['price_per_night'], record['currency'])} a night, minimum "
-        f"{_count(record['min_nights'], 'night')}; {rating}.",
+        f"{counted(record['min_nights'], 'night')}; {rating}.",
         "Amenities: " + (", ".join(amenities) if amenities else "none listed") + ".",
     ]
     if record.get("description"):

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from constraints import Constraint, Engine, Query, StayDates, build_query
 from constraints.query import HARD
+from constraints.text import counted
 
 # The slots that say what the traveller wants; changing any of them is a new search.
 CONSTRAINT_SLOTS = (
@@ -165,7 +166,7 @@ def describe_search(slots: Mapping[str, Any], engine: Engine) -> str:
         parts.append(f"in {where}")
     if slots.get("guests"):
         guests = int(slots["guests"])
-        parts.append(f"for {guests} guest{'s' if guests != 1 else ''}")
+        parts.append(f"for {counted(guests, 'guest')}")
     dates = stay_dates(slots)
     if dates:
         parts.append(engine.wording.dates(dates))

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Callable, Mapping
 
 from constraints import Engine, StayDates
-from constraints.errors import InvalidValueError, UnknownValueError
+from constraints.errors import UnknownValueError
 
 
 @dataclass(frozen=True)
@@ -153,19 +153,9 @@ def check_dates(check_in: Any, check_out: Any, engine: Engine, today: date) -> C
     if not check_in or not check_out:
         return Checked(None)
     stay = StayDates(date.fromisoformat(check_in), date.fromisoformat(check_out))
-    if stay.check_in < today:
-        return Checked(None, f"{stay.check_in:%d %B %Y} is in the past. Which dates did you mean?")
-    if stay.nights < 1:
-        return Checked(None, "Check-out has to be after check-in. Which dates did you mean?")
-    most = int(engine.knowledge.setting("limits", "max_nights"))
-    if stay.nights > most:
-        return Checked(None, f"{stay.nights} nights is longer than I can book ({most} at most).")
-    calendar = engine.catalog.availability
-    if calendar is not None:
-        try:
-            calendar.span(stay)
-        except InvalidValueError as error:
-            return Checked(None, f"{error} Could you pick dates in that range?")
+    problem = engine.stay_problem(stay, today)
+    if problem is not None:
+        return Checked(None, f"{problem} Which dates did you mean?")
     return Checked(stay)
 
 

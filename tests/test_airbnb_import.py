@@ -28,6 +28,8 @@ from constraints.catalog_read import CONTRACT_COLUMNS, NO_MAXIMUM_NIGHTS
 from constraints.cli import main
 from constraints.knowledge import load_knowledge
 
+import real_data
+
 
 @pytest.fixture(scope="module")
 def project_knowledge():
@@ -302,7 +304,7 @@ REAL = {  # file: (location, currency)
 def _real_listings(name: str) -> Path:
     path = SHARED_DATA / "listings" / f"{name}.csv.gz"
     if not path.exists():
-        pytest.skip(f"real Inside Airbnb data not found at {path} (set STAYS_SHARED_DATA)")
+        real_data.skip("import", f"real Inside Airbnb data not found at {path} (set STAYS_SHARED_DATA)")
     return path
 
 
@@ -310,7 +312,7 @@ def _real_listings(name: str) -> Path:
 def real(tmp_path_factory, project_knowledge):
     """Each real file imported once (albany with its calendar): name -> (frame, report, out path)."""
     if not (SHARED_DATA / "listings").is_dir():
-        pytest.skip(f"real Inside Airbnb data not found at {SHARED_DATA} (set STAYS_SHARED_DATA)")
+        real_data.skip("import", f"real Inside Airbnb data not found at {SHARED_DATA} (set STAYS_SHARED_DATA)")
     folder = tmp_path_factory.mktemp("airbnb")
     imported = {}
     for name, (location, currency) in REAL.items():
@@ -325,6 +327,7 @@ def real(tmp_path_factory, project_knowledge):
                 write_calendar(report.calendar, calendar_path_for(out))
         report.seconds = time.perf_counter() - started
         imported[name] = (frame, report, out)
+    real_data.ran("import", (location for location, _ in REAL.values()))
     return imported
 
 
@@ -385,10 +388,11 @@ def test_real_search_albany(real, capsys):
         assert r["accommodates"] >= 2
 
 
-def test_real_search_albany_dates(real, capsys):
+def test_real_search_albany_dates(real, capsys, monkeypatch):
     frame, report, out = real["albany"]
     if report.calendar is None:
         pytest.skip("albany calendar not found")
+    monkeypatch.setenv("STAYS_TODAY", report.calendar.first)  # the scrape's own day: its calendar is the future
     check_in = date.fromisoformat(report.calendar.first) + timedelta(days=120)
     check_out = check_in + timedelta(days=3)
     status, stdout, stderr = run_cli(capsys, "search", "--catalog", str(out), "--location", "Albany", "--guests", "2",

@@ -37,6 +37,7 @@ class Availability:
     override_rows: np.ndarray  # sorted rows that have explicit prices
     override_cum: np.ndarray  # (days + 1, len(override_rows)), extra cost vs the default price
     issues: list[RowIssue]
+    properties_covered: int = 0  # catalog properties with at least one readable run
 
     @property
     def last_night(self) -> date:
@@ -141,7 +142,9 @@ def build_availability(runs: pd.DataFrame, first: date, last: date, catalog: "Ca
     for mask, message in problems:
         flagged = mask.fillna(False).to_numpy(dtype=bool)
         for k in np.flatnonzero(flagged & ~bad):
-            issues.append(RowIssue(int(line[k]), f"{message}: {runs.iloc[k].to_dict()}"))
+            run = runs.iloc[k]
+            issues.append(RowIssue(int(line[k]), f"{message} (id {run['id']}, {run['start']} to {run['end']})",
+                                   record_id=str(run["id"])))
         bad |= flagged
     good = ~bad
     origin = pd.Timestamp(first)
@@ -158,7 +161,8 @@ def build_availability(runs: pd.DataFrame, first: date, last: date, catalog: "Ca
     override_rows, override_cum = _price_overrides(
         a[priced], b[priced], row[priced], night_price[priced], catalog, knowledge, first, days
     )
-    return Availability(first, days, booked_cum, override_rows, override_cum, issues)
+    return Availability(first, days, booked_cum, override_rows, override_cum, issues,
+                        properties_covered=int(len(np.unique(row))))
 
 
 def _booked_cumulative(a: np.ndarray, b: np.ndarray, row: np.ndarray, days: int, size: int) -> np.ndarray:

@@ -86,6 +86,10 @@ class Catalog:
         try:
             return self.row_of[property_id]
         except KeyError:
+            lost = next((issue for issue in self.skipped if issue.record_id == property_id), None)
+            if lost is not None:
+                raise CatalogError(f"Property '{property_id}' is in {self.source} but its row could not be read "
+                                   f"({lost}); `stays check` lists every such row") from None
             raise CatalogError(f"No property with id '{property_id}' in {self.source}") from None
 
     def record(self, row: int) -> dict[str, Any]:

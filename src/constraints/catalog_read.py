@@ -249,11 +249,13 @@ class RowChecker:
         if not self.problems:
             return sorted(reported, key=lambda i: i.line)
         lines = record_lines(path) if path is not None else []
+        ids = self.frame["id"].fillna("").astype(str).str.strip() if "id" in self.frame.columns else None
         for row, message, skipped in self.problems:
             if not skipped and self.bad[row]:
                 continue  # a note on a row that is skipped anyway is noise
             line = lines[row] if row < len(lines) else row + 2
-            reported.append(RowIssue(line, message, skipped))
+            record_id = (ids.iloc[row] or None) if ids is not None else None
+            reported.append(RowIssue(line, message, skipped, record_id=record_id))
         return sorted(reported, key=lambda i: i.line)
 
 

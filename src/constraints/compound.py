@@ -25,6 +25,7 @@ from .engine import Engine
 from .geo import haversine_km
 from .masks import QueryEvaluator
 from .query import Constraint, Query
+from .text import counted
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class CompoundCritique:
     def description(self) -> str:
         phrases = [d.phrase for d in self.differences]
         text = " and ".join(phrases)
-        return f"{text[0].upper()}{text[1:]}: {self.matches} place{'s' if self.matches != 1 else ''}"
+        return f"{text[0].upper()}{text[1:]}: {counted(self.matches, 'place')}"
 
 
 def compound_critiques(engine: Engine, query: Query, shown_id: str, limit: int | None = None) -> list[CompoundCritique]:

@@ -8,6 +8,7 @@ masks over numpy columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from .knowledge import Knowledge, load_knowledge
 from .masks import QueryEvaluator, Similarity
 from .normalise import Normaliser
 from .money import currency_name
-from .query import MONEY_ATTRIBUTES, Constraint, Query
+from .query import MONEY_ATTRIBUTES, Constraint, Query, StayDates
 from .rank import Ranking, rank
 from .relax import Relaxer, diagnose
 from .results import Result, SearchResult
@@ -49,12 +50,19 @@ class WhyNot:
     rank: int | None
     total_matches: int
     fixes: list[str]
+    shown: int = 3  # how many results the traveller (or `stays search`) was shown
+
+    @property
+    def visible(self) -> bool:
+        """Whether it is among the results shown: then the answer is 'it is there', not a fix."""
+        return self.rank is not None and self.rank <= self.shown
 
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id, "title": self.title, "matches": self.matches,
             "failed": [{**c.to_json(), "reason": reason} for c, reason in self.failed],
             "rank": self.rank, "total_matches": self.total_matches, "fixes": self.fixes,
+            "shown": self.shown, "visible": self.visible,
         }
 
 
@@ -87,6 +95,29 @@ class Engine:
         """The currency a query's bare amounts are in: its destination's (the base currency for anywhere)."""
         location = query.find("location")
         return self.catalog.currency_of(location.value if location is not None and location.is_hard else None)
+
+    # --- stays, for front ends that read dates ---------------------------------------
+
+    def stay_problem(self, stay: StayDates, today: date) -> str | None:
+        """Why a stay cannot be searched, in a sentence for the traveller (None when it can).
+
+        One rule for the chat and the CLI: in the future, in order, within the
+        longest stay we book, and inside the calendar when there is one.
+        """
+        if stay.check_in < today:
+            return f"{stay.check_in:%d %B %Y} is in the past (today is {today:%d %B %Y})."
+        if stay.nights < 1:
+            return "Check-out has to be after check-in."
+        most = int(self.knowledge.setting("limits", "max_nights"))
+        if stay.nights > most:
+            return f"{stay.nights} nights is longer than I can book ({most} at most)."
+        calendar = self.catalog.availability
+        if calendar is not None:
+            try:
+                calendar.span(stay)
+            except InvalidValueError as error:
+                return str(error)
+        return None
 
     # --- money, for front ends that ask and read budgets ----------------------------
 
@@ -327,7 +358,7 @@ class Engine:
             rows = self.matching_rows(evaluator)
             position = self._rank(evaluator, rows, 0).position_of(row)
             if position is not None and position > limit:
-                fixes.append(f"It matches but ranks #{position} of {len(rows)}; ask for more results to see it.")
+                fixes.append(f"Only the first {limit} are shown; ask for {position} results (or page on) to see it.")
         elif failed:
             dropped = [c for c, _ in failed]
             # a budget for the stay is priced for the stay asked: without that stay it goes too
@@ -343,5 +374,5 @@ class Engine:
             fixes.append("You turned this place down earlier in the conversation.")
         return WhyNot(
             id=property_id, title=str(self.catalog.text["title"][row]), matches=not failed and not excluded,
-            failed=failed, rank=position, total_matches=search.total_matches, fixes=fixes,
+            failed=failed, rank=position, total_matches=search.total_matches, fixes=fixes, shown=limit,
         )

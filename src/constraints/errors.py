@@ -52,6 +52,7 @@ class RowIssue:
     message: str
     skipped: bool = True
     column: str | None = field(default=None)
+    record_id: str | None = field(default=None)  # the row's id, when it has one: "why is p000034 missing?"
 
     def __str__(self) -> str:
         action = "skipped" if self.skipped else "kept"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .catalog import Catalog
 from .knowledge import Knowledge
 from .query import Constraint, StayDates
+from .text import counted
 
 
 def article(word: str) -> str:
@@ -65,7 +66,7 @@ class Wording:
         if c.attribute == "room_type":
             return self.knowledge.room_types[v].label.lower() if v in self.knowledge.room_types else str(v)
         if c.attribute == "nights":
-            return f"{v} night{'s' if v != 1 else ''}"
+            return counted(v, "night")
         if c.attribute == "dates":
             return self.dates(v)
         if c.attribute == "rating":

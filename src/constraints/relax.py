@@ -26,6 +26,7 @@ from .errors import InvalidValueError
 from .explain import Wording, article
 from .masks import QueryEvaluator, Similarity
 from .query import Constraint, Query, StayDates, json_value
+from .text import counted
 
 MAX_HARD_CONSTRAINTS = 20
 STAY_ATTRIBUTES = ("dates", "nights", "total_price")
@@ -533,7 +534,7 @@ class Relaxer:
 
 
 def _places(count: int) -> str:
-    return f"{count} place" if count == 1 else f"{count} places"
+    return counted(count, "place")
 
 
 def _popcount(values: np.ndarray, bits: int) -> np.ndarray:

@@ -11,6 +11,12 @@ import unicodedata
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+def counted(number: float, noun: str, plural: str | None = None) -> str:
+    """'1 place', '2 places', '1,234 places', '1.5 bathrooms': every count reads one way, everywhere."""
+    amount = f"{number:,.0f}" if float(number).is_integer() else f"{number:,g}"
+    return f"{amount} {noun if number == 1 else (plural or noun + 's')}"
+
+
 _WORD = re.compile(r"[^\W\d_][^\s/-]*")
 
 

@@ -12,10 +12,10 @@ import sys
 from typing import Callable, Sequence
 
 from ..errors import CatalogError, InvalidValueError, KnowledgeError, UnknownValueError
-from . import analyze, check, import_airbnb, search, show
+from . import analyze, check, import_airbnb, listing, search, show
 from .common import OneLineParser, fail
 
-COMMANDS = (search, show, check, import_airbnb, analyze)
+COMMANDS = (search, show, listing, check, import_airbnb, analyze)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:
+        parser.print_help()
+        return 0
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:

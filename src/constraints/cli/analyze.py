@@ -15,11 +15,13 @@ from typing import Any
 
 from .. import analyze as analysis
 from ..engine import Engine
-from .common import common_options, emit_json, load_engine, note, positive_int
+from .common import common_options, emit_json, examples, load_engine, note, positive_int
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("analyze", help="restrictiveness and reachability report for support staff")
+    parser = subparsers.add_parser("analyze", help="restrictiveness and reachability report for support staff",
+                                   **examples("stays analyze", "stays analyze --location Lisbon",
+                                              "stays analyze --catalog albany.csv --tracker-store /path/to/rasa.db"))
     parser.add_argument("--location", help="report on one destination (default: the whole catalog)")
     parser.add_argument("--top", type=positive_int, default=10, help="lines per list (default 10)")
     parser.add_argument("--top-k", type=positive_int, default=analysis.DEFAULT_K,

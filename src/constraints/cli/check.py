@@ -4,12 +4,18 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from .common import common_options, emit_json, load_engine
+from datetime import date
+
+from ..engine import Engine
+from ..errors import RowIssue
+from ..text import counted
+from .common import common_options, emit_json, examples, load_engine, today
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    check = subparsers.add_parser("check", help="validate the knowledge base and catalog")
-    check.add_argument("--max-issues", type=int, default=50, help="issues listed in the human report")
+    check = subparsers.add_parser("check", help="validate the knowledge base and catalog", **examples(
+        "stays check", "stays check --catalog albany.csv --json"))
+    check.add_argument("--max-issues", type=int, default=50, help="catalog issues listed in the human report")
     common_options(check)
     check.set_defaults(handler=run)
 
@@ -41,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
             "issues": [{"line": i.line, "message": i.message} for i in calendar.issues],
         },
     }
-    ok = not catalog.skipped and (calendar is None or not calendar.issues)
+    warnings = calendar_warnings(engine, today())
+    report["warnings"] = warnings
+    ok = not catalog.skipped and (calendar is None or not calendar.issues) and not warnings
     report["ok"] = ok
     if args.json:
         emit_json(report)
@@ -57,8 +65,41 @@ def run(args: argparse.Namespace) -> int:
     if len(catalog.issues) > args.max_issues:
         print(f"           ... and {len(catalog.issues) - args.max_issues} more (use --json for all)")
     if calendar is not None:
-        print(f"calendar   nights {calendar.first_night} to {calendar.last_night}, {len(calendar.issues)} row(s) skipped")
-        for issue in calendar.issues[: args.max_issues]:
-            print(f"           {issue}")
+        print(f"calendar   nights {calendar.first_night} to {calendar.last_night}, "
+              f"{counted(len(calendar.issues), 'row')} skipped")
+        for line in summarised(calendar.issues, examples=3):
+            print(f"           {line}")
+    for warning in warnings:
+        print(f"warning    {warning}")
     print("ok" if ok else "problems found")
     return 0 if ok else 1
+
+
+def calendar_warnings(engine: Engine, today: date) -> list[str]:
+    """What makes availability answers wrong although every row reads: a calendar in the past, or another catalog's."""
+    calendar = engine.catalog.availability
+    if calendar is None:
+        return []
+    found = []
+    if calendar.last_night < today:
+        found.append(f"the calendar ends on {calendar.last_night}, before today ({today}): no future stay can be "
+                     f"checked; import a fresh calendar")
+    elif calendar.first_night > today:
+        found.append(f"the calendar starts on {calendar.first_night}, after today ({today})")
+    unknown = sum(1 for issue in calendar.issues if issue.message.startswith("unknown property id"))
+    if unknown and not calendar.properties_covered:
+        found.append("no row of the calendar names a property of this catalog: it belongs to another catalog "
+                     "(re-import with --calendar, or remove it)")
+    return found
+
+
+def summarised(issues: list[RowIssue], examples: int) -> list[str]:
+    """Issues grouped by kind, each with a count and its first lines: readable at 2,000 issues."""
+    groups: dict[str, list[RowIssue]] = {}
+    for issue in issues:
+        groups.setdefault(issue.message.split(" (")[0], []).append(issue)
+    lines = []
+    for kind, members in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        lines.append(f"{counted(len(members), 'row')}: {kind}, e.g.")
+        lines.extend(f"  {issue}" for issue in members[:examples])
+    return lines

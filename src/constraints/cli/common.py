@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from ..knowledge import load_knowledge
 from ..money import is_currency_code
 from ..normalise import Normaliser, Resolved
 from ..query import Query, StayDates, build_query
+from ..text import counted
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -38,13 +40,38 @@ def emit_json(document: Any) -> None:
 
 
 def common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--catalog", type=Path, default=None, help="catalog CSV (default: the shipped one)")
+    parser.add_argument("--catalog", type=Path, default=None,
+                        help="catalog CSV (default: $STAYS_CATALOG, the one `make run CATALOG=...` serves, "
+                             "else the shipped one)")
     parser.add_argument("--knowledge", type=Path, default=None, help="knowledge directory (default: knowledge/)")
     parser.add_argument("--json", action="store_true", help="machine-readable output on stdout")
 
 
+def catalog_argument(args: argparse.Namespace) -> Path | None:
+    """--catalog, else the catalog the chat serves ($STAYS_CATALOG): support staff see what travellers see."""
+    chosen = args.catalog or os.environ.get("STAYS_CATALOG") or None
+    return Path(chosen) if chosen else None
+
+
 def load_engine(args: argparse.Namespace) -> Engine:
-    return Engine.load(args.knowledge, args.catalog)
+    """The engine over the chosen catalog; rows that could not be read are said on stderr, never hidden."""
+    engine = Engine.load(args.knowledge or os.environ.get("STAYS_KNOWLEDGE") or None, catalog_argument(args))
+    if engine.catalog.skipped:
+        note(skipped_rows(engine))
+    return engine
+
+
+def skipped_rows(engine: Engine) -> str:
+    return f"{counted(len(engine.catalog.skipped), 'catalog row')} could not be read: `stays check`"
+
+
+class Examples(argparse.RawDescriptionHelpFormatter):
+    """Help that keeps the examples' lines as written."""
+
+
+def examples(*lines: str) -> dict[str, Any]:
+    """Keyword arguments for add_parser: a help epilog of examples."""
+    return {"epilog": "examples:\n" + "\n".join(f"  {line}" for line in lines), "formatter_class": Examples}
 
 
 def positive_number(text: str) -> float:
@@ -109,16 +136,16 @@ def query_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--currency", type=currency_code, metavar="CODE",
                         help="ISO 4217 code of --max-price/--min-price, e.g. CAD; converted at engine.yml's rates")
     parser.add_argument("--budget-scope", choices=["night", "stay"], default="night")
-    parser.add_argument("--guests", type=positive_int)
-    parser.add_argument("--bedrooms", type=positive_int)
+    parser.add_argument("--guests", type=positive_int, help="people in the party; places must sleep at least this many")
+    parser.add_argument("--bedrooms", type=positive_int, help="at least this many bedrooms")
     parser.add_argument("--amenity", action="append", default=[], help="must-have amenity (repeatable)")
     parser.add_argument("--nice-to-have", action="append", default=[], help="preferred amenity (repeatable)")
     parser.add_argument("--type", action="append", default=[], dest="types", help="property type (repeatable)")
-    parser.add_argument("--room-type")
-    parser.add_argument("--nights", type=positive_int)
-    parser.add_argument("--check-in", type=iso_date)
-    parser.add_argument("--check-out", type=iso_date)
-    parser.add_argument("--min-rating", type=rating)
+    parser.add_argument("--room-type", help="entire_home, private_room or shared_room")
+    parser.add_argument("--nights", type=positive_int, help="length of the stay (without dates: the host's limits)")
+    parser.add_argument("--check-in", type=iso_date, metavar="YYYY-MM-DD", help="arrival date, e.g. 2027-03-04")
+    parser.add_argument("--check-out", type=iso_date, metavar="YYYY-MM-DD", help="departure date, after --check-in")
+    parser.add_argument("--min-rating", type=rating, help="lowest rating, 0 to 5 (places need a few reviews)")
     parser.add_argument("--context", action="append", default=[], metavar="KEY=VALUE",
                         help="traveller context for the rules, e.g. pets=true purpose=work")
     parser.add_argument("--must", action="append", default=[], metavar="ATTRIBUTE",
@@ -127,6 +154,10 @@ def query_options(parser: argparse.ArgumentParser) -> None:
                         help="what may be relaxed first (e.g. price_per_night)")
     parser.add_argument("--min-results", type=positive_int, default=1,
                         help="offer repairs until at least this many places match")
+
+
+_YES = frozenset({"1", "true", "yes", "y"})
+_NO = frozenset({"0", "false", "no", "n"})
 
 
 def _resolve(found: Resolved) -> str:
@@ -145,15 +176,18 @@ def query_from_args(args: argparse.Namespace, engine: Engine) -> Query:
         _resolve(found)
         location = location or found.parent
         neighbourhood = (found.parent, found.value)
-    dates = None
-    if args.check_in or args.check_out:
-        if not (args.check_in and args.check_out):
-            raise InvalidValueError("--check-in and --check-out go together")
-        if args.check_out <= args.check_in:
-            raise InvalidValueError("--check-out must be after --check-in")
-        dates = StayDates(args.check_in, args.check_out)
+    dates = _stay(args, engine)
+    if args.min_price is not None and args.max_price is not None and args.min_price > args.max_price:
+        raise InvalidValueError(f"--min-price {args.min_price:g} is above --max-price {args.max_price:g}: "
+                                f"no price can be both")
+    if args.budget_scope == "stay" and args.max_price is not None and not (dates or args.nights):
+        raise InvalidValueError("--budget-scope stay needs the length of the stay: give --nights or "
+                                "--check-in/--check-out")
+    if args.budget_scope == "stay" and args.max_price is None:
+        raise InvalidValueError("--budget-scope stay says how to read --max-price, which is not given")
     defaults = engine.knowledge.settings["priorities"]
-    priorities = {**{a: int(defaults["must"]) for a in args.must}, **{a: int(defaults["flexible"]) for a in args.flexible}}
+    priorities = {**{a: int(defaults["must"]) for a in _priorities(args.must, "--must", args, engine)},
+                  **{a: int(defaults["flexible"]) for a in _priorities(args.flexible, "--flexible", args, engine)}}
     return build_query(
         location=location,
         neighbourhood=neighbourhood,
@@ -176,6 +210,54 @@ def query_from_args(args: argparse.Namespace, engine: Engine) -> Query:
     )
 
 
+def today() -> date:
+    """Today, or STAYS_TODAY (the date the chat and the scripted tests pin)."""
+    pinned = os.environ.get("STAYS_TODAY")
+    return date.fromisoformat(pinned) if pinned else date.today()
+
+
+def _stay(args: argparse.Namespace, engine: Engine) -> StayDates | None:
+    """The dates, checked by the engine's own rule (the chat's), and agreeing with --nights."""
+    if not (args.check_in or args.check_out):
+        return None
+    if not (args.check_in and args.check_out):
+        raise InvalidValueError("--check-in and --check-out go together")
+    dates = StayDates(args.check_in, args.check_out)
+    problem = engine.stay_problem(dates, today())
+    if problem is not None:
+        raise InvalidValueError(problem)
+    if args.nights is not None and args.nights != dates.nights:
+        raise InvalidValueError(f"--nights {args.nights} disagrees with the dates ({counted(dates.nights, 'night')}): "
+                                f"give one or the other")
+    if engine.catalog.availability is None:
+        note("availability not checked: this catalog has no calendar")
+    return dates
+
+
+def _priorities(names: list[str], flag: str, args: argparse.Namespace, engine: Engine) -> list[str]:
+    """--must/--flexible name an attribute (or amenities:ID) the query constrains; anything else has no effect."""
+    asked = {"location": args.location, "neighbourhood": args.neighbourhood,
+             "price_per_night": args.max_price is not None and args.budget_scope == "night",
+             "total_price": args.max_price is not None and args.budget_scope == "stay",
+             "min_price": args.min_price, "accommodates": args.guests, "bedrooms": args.bedrooms,
+             "property_type": args.types, "room_type": args.room_type, "rating": args.min_rating,
+             "nights": args.nights or args.check_in, "dates": args.check_in}
+    amenities = {engine.normaliser.amenity(a).value for a in args.amenity}
+    for name in names:
+        attribute, _, amenity = name.partition(":")
+        if attribute == "amenities" and amenity:
+            if engine.normaliser.amenity(amenity).value not in amenities:
+                raise InvalidValueError(f"{flag} {name} has no effect: --amenity {amenity} is not asked for")
+            continue
+        if attribute not in asked:
+            hint = (f"; for an amenity write amenities:{name}" if name in engine.knowledge.amenities else "")
+            raise InvalidValueError(f"{flag} takes an attribute ({', '.join(asked)}) or amenities:ID, "
+                                    f"not {name!r}{hint}")
+        if not asked[attribute]:
+            raise InvalidValueError(f"{flag} {name} has no effect: the search has no {attribute.replace('_', ' ')}")
+    return names
+
+
 def _context(pairs: list[str], engine: Engine) -> dict[str, Any]:
     known = engine.knowledge.context
     context: dict[str, Any] = {}
@@ -185,7 +267,10 @@ def _context(pairs: list[str], engine: Engine) -> dict[str, Any]:
             raise InvalidValueError(f"--context takes KEY=VALUE with KEY one of {', '.join(sorted(known))}; got {pair!r}")
         kind = known[key].type
         if kind == "bool":
-            context[key] = raw.strip().lower() in ("1", "true", "yes", "y")
+            word = raw.strip().lower()
+            if word not in _YES | _NO:
+                raise InvalidValueError(f"--context {key} is true or false, not {raw!r}")
+            context[key] = word in _YES
         elif kind == "count":
             try:
                 context[key] = int(raw)

@@ -16,13 +16,18 @@ from pathlib import Path
 
 from ..airbnb import AirbnbImportError, ImportReport, check_currency, import_airbnb
 from ..knowledge import load_knowledge
-from .common import common_options, emit_json, fail, note
+from .common import common_options, emit_json, examples, fail, note
 
 TOP_UNMAPPED = 15
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("import-airbnb", help="convert Inside Airbnb listings (and calendar) into a catalog")
+    parser = subparsers.add_parser("import-airbnb", help="convert Inside Airbnb listings (and calendar) into a catalog",
+                                   **examples(
+        "stays import-airbnb albany/listings.csv.gz --location Albany --calendar albany/calendar.csv.gz -o albany.csv",
+        "stays import-airbnb albany/listings.csv.gz --location Albany -o cities.csv",
+        "stays import-airbnb jersey-city/listings.csv.gz --location 'Jersey City' -o cities.csv --append",
+        "make run CATALOG=cities.csv     # then chat about Albany and Jersey City"))
     parser.add_argument("listings", type=Path, help="Inside Airbnb detailed listings.csv or listings.csv.gz")
     parser.add_argument("--location", required=True, help="the destination the listings are in, e.g. Albany")
     parser.add_argument("--currency", default="USD", help="currency of the prices (default USD; must be in engine.yml)")

@@ -6,23 +6,36 @@ import textwrap
 
 from ..engine import Engine, WhyNot
 from ..results import Result, SearchResult
+from ..text import counted
 from .common import (
-    common_options, emit_json, load_engine, non_negative_int, note, positive_int, query_from_args, query_options,
+    common_options, emit_json, examples, load_engine, non_negative_int, note, positive_int, query_from_args,
+    query_options, skipped_rows,
 )
 
 
+SEARCH_LIMIT = 10
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
-    search = subparsers.add_parser("search", help="find places for a set of constraints")
+    search = subparsers.add_parser("search", help="find places for a set of constraints", **examples(
+        "stays search --location Lisbon --guests 4 --max-price 150 --amenity pool",
+        "stays search --location Porto --check-in 2027-03-04 --check-out 2027-03-08 --max-price 600 "
+        "--budget-scope stay",
+        "stays search --location 'New York City' --max-price 200 --currency USD --json",
+        "stays search --location Paris --guests 2 --must location --flexible price_per_night --min-results 5"))
     query_options(search)
-    search.add_argument("--limit", type=positive_int, default=10)
+    search.add_argument("--limit", type=positive_int, default=SEARCH_LIMIT, help="results to show (default 10)")
     search.add_argument("--offset", type=non_negative_int, default=0)
     common_options(search)
     search.set_defaults(handler=run_search)
 
-    why = subparsers.add_parser("why-not", help="why a property is not recommended for a query")
+    why = subparsers.add_parser("why-not", help="why a property is not recommended for a query", **examples(
+        "stays why-not p000698 --location Lisbon --guests 2",
+        "stays why-not p000123 --location Lisbon --guests 4 --max-price 150 --amenity pool --limit 3"))
     why.add_argument("id")
     query_options(why)
-    why.add_argument("--limit", type=positive_int, default=3, help="how many results the traveller saw")
+    why.add_argument("--limit", type=positive_int, default=SEARCH_LIMIT,
+                     help=f"how many results the traveller saw (default {SEARCH_LIMIT}, what `stays search` shows)")
     common_options(why)
     why.set_defaults(handler=run_why_not)
 
@@ -33,7 +46,7 @@ def run_search(args: argparse.Namespace) -> int:
     for line in result.query.notes:
         note(line)
     if args.json:
-        emit_json(result.to_json())
+        emit_json({**result.to_json(), "catalog_rows_skipped": len(engine.catalog.skipped)})
     else:
         print(render_search(result, engine))
     return 0
@@ -70,8 +83,10 @@ def table(header: list[str], rows: list[list[str]], widths: dict[int, int] | Non
 
 def render_search(result: SearchResult, engine: Engine) -> str:
     out = []
+    skipped = f" ({skipped_rows(engine)})" if engine.catalog.skipped else ""
     if result.results:
-        out.append(f"{result.total_matches} place{'s' if result.total_matches != 1 else ''} match.")
+        verb = "matches" if result.total_matches == 1 else "match"
+        out.append(f"{counted(result.total_matches, 'place')} {verb}.{skipped}")
         out.append("")
         header = ["#", "id", "title", "where", "per night", "rating", "score"]
         ranked = list(enumerate(result.results, start=result.offset + 1))
@@ -83,8 +98,9 @@ def render_search(result: SearchResult, engine: Engine) -> str:
             out.extend(textwrap.indent("\n".join(f"- {line}" for line in r.explanation), "     ").splitlines())
         out.append("")
     else:
-        out.append("Nothing matches." if not result.total_matches else
-                   f"Only {result.total_matches} place(s) match.")
+        out.append(("Nothing matches." if not result.total_matches else
+                    f"Only {counted(result.total_matches, 'place')} {'matches' if result.total_matches == 1 else 'match'}.")
+                   + skipped)
     if result.conflict_text:
         out.append(result.conflict_text)
     if result.relaxations:
@@ -108,6 +124,8 @@ def render_why_not(answer: WhyNot) -> str:
         out.append("Not recommended because it is:")
         out.extend(f"  - {reason}" for _, reason in answer.failed)
     elif answer.rank is not None:
-        out.append(f"It matches every requirement and ranks #{answer.rank} of {answer.total_matches}.")
+        where = (f"within the first {answer.shown} shown" if answer.visible
+                 else f"after the first {answer.shown} shown")
+        out.append(f"It matches every requirement and ranks #{answer.rank} of {answer.total_matches}, {where}.")
     out.extend(answer.fixes)
     return "\n".join(out)

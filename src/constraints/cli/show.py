@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import argparse
 
-from .common import common_options, emit_json, load_engine
+from ..text import counted
+from .common import common_options, emit_json, examples, load_engine
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    show = subparsers.add_parser("show", help="show one property")
+    show = subparsers.add_parser("show", help="show one property", **examples(
+        "stays show p000123", "stays show p000123 --json"))
     show.add_argument("id")
     common_options(show)
     show.set_defaults(handler=run)
@@ -21,17 +23,22 @@ def run(args: argparse.Namespace) -> int:
         return 0
     money = engine.wording.money
     labels = engine.knowledge.amenities
-    rating = f"{record['rating']:.2f} from {record['review_count']} reviews" if record["rating"] is not None else "not rated yet"
+    rating = (f"{record['rating']:.2f} from {counted(record['review_count'], 'review')}"
+              if record["rating"] is not None and record["review_count"] else "no reviews yet")
     lines = [
         f"{record['id']}: {record['title']}",
         f"  where      {record['location']}, {record['neighbourhood']} ({record['latitude']:.4f}, {record['longitude']:.4f})",
         f"  type       {record['property_type']}, {record['room_type'].replace('_', ' ')}",
-        f"  sleeps     {record['accommodates']} · {record['bedrooms']} bedrooms · {record['beds']} beds · {record['bathrooms']:g} bathrooms",
+        f"  sleeps     {record['accommodates']} · {counted(record['bedrooms'], 'bedroom')} · "
+        f"{counted(record['beds'], 'bed')} · {counted(record['bathrooms'], 'bathroom')}",
         f"  price      {money(record['price_per_night'], record['currency'])} a night, "
-        f"min {record['min_nights']} nights" + (f", max {record['max_nights']}" if record["max_nights"] else ""),
+        f"at least {counted(record['min_nights'], 'night')}"
+        + (f", at most {counted(record['max_nights'], 'night')}" if record["max_nights"] else ""),
         f"  rating     {rating}",
         f"  amenities  {', '.join(labels[a].label if a in labels else a for a in record['amenities']) or 'none listed'}",
     ]
+    if record["picture_url"]:
+        lines.append(f"  photo      {record['picture_url']}")
     if record["description"]:
         lines.append(f"  about      {record['description']}")
     print("\n".join(lines))
