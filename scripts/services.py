@@ -9,6 +9,7 @@ page's origin, SQLite tracker store) and the static web page.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import secrets
 import signal
@@ -21,9 +22,83 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from constraints.analyze import tracker_store_for
+
 ROOT = Path(__file__).resolve().parents[1]
 RASA_DIR = ROOT / "rasa_project"
 VENV_BIN = Path(sys.executable).parent
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when its parent dies, even by SIGKILL
+
+
+def die_with_parent() -> None:
+    """Run in each child before exec: a killed `make run` or `make shell` takes its servers with it."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass  # not Linux: the SIGTERM handler of the parent still stops the children
+
+
+def port_holder(port: int) -> str | None:
+    """Who listens on a loopback TCP port: 'pid 123 (python -m http.server 8080)', or None when it is free.
+
+    Read from /proc (no lsof on a fresh machine): the socket's inode in
+    /proc/net/tcp*, then the process whose file descriptors include it.
+    """
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind: TIME_WAIT is no holder
+        try:
+            probe.bind(("127.0.0.1", port))
+            return None
+        except OSError:
+            pass
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        if any(f"socket:[{inode}]" in _links(proc) for inode in inodes):
+            try:
+                command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+            except OSError:
+                command = "?"
+            return f"pid {proc.name} ({command[:120]})"
+    return "another process (not visible to this user)"
+
+
+def _links(proc: Path) -> set[str]:
+    """What a process's file descriptors point at; descriptors that close meanwhile are skipped."""
+    found = set()
+    try:
+        descriptors = list((proc / "fd").iterdir())
+    except OSError:
+        return found
+    for fd in descriptors:
+        try:
+            found.add(os.readlink(fd))
+        except OSError:
+            continue
+    return found
+
+
+def busy_ports(ports: "Ports", names: tuple[str, ...] = ("actions", "rasa", "web")) -> list[str]:
+    """One sentence per port that is taken, naming what holds it."""
+    found = []
+    for name in names:
+        port = getattr(ports, name)
+        holder = port_holder(port)
+        if holder is not None:
+            found.append(f"port {port} ({name} server) is in use by {holder}")
+    return found
 
 
 def free_ports(count: int) -> list[int]:
@@ -99,7 +174,7 @@ class Services:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_dir / f"{name}-{self.ports.rasa}.log", "ab")
         process = subprocess.Popen(command, cwd=cwd, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   start_new_session=True, preexec_fn=die_with_parent)
         self.processes[name] = process
         return process
 
@@ -194,7 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--web-port", type=int, default=8080)
     args = parser.parse_args(argv)
-    services = Services(Ports(args.actions_port, args.rasa_port, args.web_port))
+    catalog = os.environ.get("STAYS_CATALOG") or None
+    services = Services(Ports(args.actions_port, args.rasa_port, args.web_port),
+                        tracker_db=tracker_store_for(Path(catalog) if catalog else None))
     stop = False
 
     def on_signal(signum: int, frame: object) -> None:
@@ -203,6 +280,12 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)  # the terminal closed
+    busy = busy_ports(services.ports)
+    if busy:
+        print("Cannot start: " + "; ".join(busy) + ". Stop it (kill PID) or choose other ports "
+              "(--actions-port, --rasa-port, --web-port).", file=sys.stderr)
+        return 1
     print("Starting the action server, the Rasa server and the web page (about 30 s)...", flush=True)
     try:
         services.start()

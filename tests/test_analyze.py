@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 import random
 import sqlite3
 from pathlib import Path
@@ -69,7 +70,23 @@ def price_base(row: dict[str, Any], knowledge) -> float:
     return float(row["price_per_night"]) * rates[(row.get("currency") or "EUR").upper()]
 
 
-def keeps(row: dict[str, Any], key: str, knowledge) -> bool:
+def local_currencies(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Each place's currency: the one most of its rows use (ties: the first in alphabetical order)."""
+    counts: dict[str, Counter] = {}
+    for row in rows:
+        counts.setdefault(row["location"], Counter())[(row.get("currency") or "EUR").upper()] += 1
+    return {place: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for place, c in counts.items()}
+
+
+def price_local(row: dict[str, Any], local: dict[str, str], knowledge) -> float:
+    """A budget is in the destination's own currency: rows in another one are converted into it."""
+    rates = knowledge.settings["currency"]["rates"]
+    own, wanted = (row.get("currency") or "EUR").upper(), local[row["location"]]
+    price = float(row["price_per_night"])
+    return price if own == wanted else price * rates[own] / rates[wanted]
+
+
+def keeps(row: dict[str, Any], key: str, knowledge, local: dict[str, str]) -> bool:
     """Does this raw row satisfy the constraint value named `key`? Plain Python, from the CSV values."""
     min_reviews = int(knowledge.settings["rating"]["min_reviews"])
     if key.startswith("amenities="):
@@ -82,7 +99,7 @@ def keeps(row: dict[str, Any], key: str, knowledge) -> bool:
         if key.startswith(attribute + op):
             threshold = float(key[len(attribute + op):])
             if attribute == "price_per_night":
-                return price_base(row, knowledge) <= threshold
+                return price_local(row, local, knowledge) <= threshold
             if attribute == "rating":
                 rating, reviews = number(row.get("rating")), int(number(row.get("review_count")) or 0)
                 return rating is not None and reviews >= min_reviews and rating >= threshold
@@ -122,6 +139,7 @@ def test_every_share_equals_a_plain_count(seed, fixture_rows, knowledge):
     report = A.restrictiveness(catalog, knowledge)
     assert {v.key for v in report.values} == expected_keys(knowledge)
     scopes = [None, *sorted({r["location"] for r in rows})]
+    local = local_currencies(rows)
     for scope in scopes:
         mine = [r for r in rows if scope is None or r["location"] == scope]
         entries = report.entries(scope)
@@ -129,7 +147,7 @@ def test_every_share_equals_a_plain_count(seed, fixture_rows, knowledge):
         shares = [e["ruled_out_share"] for e in entries]
         assert shares == sorted(shares, reverse=True), "most restrictive first"
         for e in entries:
-            left = sum(1 for r in mine if keeps(r, e["key"], knowledge))
+            left = sum(1 for r in mine if keeps(r, e["key"], knowledge, local))
             assert (e["left"], e["total"], e["ruled_out"]) == (left, len(mine), len(mine) - left), (scope, e["key"])
             assert e["ruled_out_share"] == pytest.approx(1 - left / len(mine), abs=1e-6)
     # destinations without properties are not reported

@@ -53,7 +53,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -103,9 +103,13 @@ class ConstraintValue:
         return {"key": self.key, "attribute": self.attribute, "op": self.op, "value": value, "label": self.label}
 
 
-def _money(amount: float, knowledge: Knowledge | None, currency: str = "EUR") -> str:
-    symbols = knowledge.settings.get("currency", {}).get("symbols", {}) if knowledge else {}
-    return f"{symbols.get(currency, currency + ' ')}{amount:,.0f}"
+def _money(amount: float, knowledge: Knowledge | None, currency: str | None) -> str:
+    """'€150' in the destinations' one currency; '150 (local currency)' when they differ."""
+    if currency is None:
+        return f"{amount:,.0f} (local currency)"
+    if knowledge is None:
+        return f"{currency} {amount:,.0f}"
+    return knowledge.currencies.format(amount, currency)
 
 
 def _amenity_label(amenity: str, knowledge: Knowledge | None) -> str:
@@ -120,14 +124,15 @@ def _type_label(kind: str, knowledge: Knowledge | None) -> str:
 
 def constraint_values(catalog: Catalog, knowledge: Knowledge | None = None) -> list[ConstraintValue]:
     """Every value restrictiveness is measured for, in a fixed order (the rows of `keep_counts`)."""
-    base = catalog.base_currency
+    local = set(catalog.dest_currency)
+    currency = next(iter(local)) if len(local) == 1 else None  # budgets are each destination's own currency
     values = [ConstraintValue("amenities", "contains", a, _amenity_label(a, knowledge)) for a in catalog.amenity_ids]
     values += [ConstraintValue("property_type", "in", (t,), f"type = {_type_label(t, knowledge)}")
                for t in catalog.type_ids]
     if ENTIRE_PLACE in catalog.room_ids:
         values.append(ConstraintValue("room_type", "eq", ENTIRE_PLACE, "entire place"))
     values += [ConstraintValue("accommodates", ">=", g, f"sleeps ≥ {g}") for g in GUEST_THRESHOLDS]
-    values += [ConstraintValue("price_per_night", "<=", b, f"≤ {_money(b, knowledge, base)} a night")
+    values += [ConstraintValue("price_per_night", "<=", b, f"≤ {_money(b, knowledge, currency)} a night")
                for b in BUDGET_THRESHOLDS]
     values += [ConstraintValue("rating", ">=", r, f"rated ≥ {r:g}") for r in RATING_THRESHOLDS]
     values += [ConstraintValue("bedrooms", ">=", b, f"bedrooms ≥ {b}") for b in BEDROOM_THRESHOLDS]
@@ -196,7 +201,7 @@ def value_mask(catalog: Catalog, v: ConstraintValue) -> np.ndarray:
     if v.attribute == "accommodates":
         return catalog.accommodates >= v.value
     if v.attribute == "price_per_night":
-        return catalog.price_base <= v.value
+        return catalog.local_price() <= v.value
     if v.attribute == "rating":
         return catalog.rated & (catalog.rating >= v.value)
     if v.attribute == "bedrooms":
@@ -212,6 +217,8 @@ class Restrictiveness:
     destinations: list[str]
     sizes: np.ndarray  # properties per destination
     kept: np.ndarray  # values x destinations
+    currencies: list[str] = field(default_factory=list)  # per destination: what its budgets are in
+    knowledge: Knowledge | None = None
 
     def entries(self, destination: str | None = None) -> list[dict[str, Any]]:
         """Every value with its share ruled out, most restrictive first (overall when destination is None)."""
@@ -224,11 +231,19 @@ class Restrictiveness:
             return []
         shares = 1.0 - kept / total
         order = np.lexsort((np.arange(len(self.values)), -shares))
-        return [{**self.values[k].to_json(), "ruled_out_share": round(float(shares[k]), 6),
+        return [{**self.values[k].to_json(), "label": self._label(self.values[k], destination),
+                 "ruled_out_share": round(float(shares[k]), 6),
                  "ruled_out": int(total - kept[k]), "left": int(kept[k]), "total": total}
                 for k in order]
 
-    def common(self, destination: str) -> list[dict[str, Any]]:
+    def _label(self, value: ConstraintValue, destination: str | None) -> str:
+        """A budget in one destination reads in its own currency ('≤ $100 a night' in Albany)."""
+        if value.attribute != "price_per_night" or destination is None or not self.currencies:
+            return value.label
+        currency = self.currencies[self.destinations.index(destination)]
+        return f"≤ {_money(float(value.value), self.knowledge, currency)} a night"
+
+    def common(self, destination: str | None) -> list[dict[str, Any]]:
         """The common requests (COMMON_REQUESTS) in this destination, most restrictive first."""
         return [e for e in self.entries(destination) if e["key"] in COMMON_REQUESTS]
 
@@ -254,8 +269,9 @@ def destination_sizes(catalog: Catalog) -> np.ndarray:
 
 def restrictiveness(catalog: Catalog, knowledge: Knowledge | None = None) -> Restrictiveness:
     values = constraint_values(catalog, knowledge)
-    return Restrictiveness(values, destination_names(catalog), destination_sizes(catalog),
-                           keep_counts(catalog, values))
+    names = destination_names(catalog)
+    return Restrictiveness(values, names, destination_sizes(catalog), keep_counts(catalog, values),
+                           currencies=[catalog.currency_of(name) for name in names], knowledge=knowledge)
 
 
 # --- unreachable properties -------------------------------------------------------------
@@ -521,6 +537,7 @@ def failed_searches(records: Sequence[SearchRecord], knowledge: Knowledge | None
         "zero_matches": zero,
         "zero_match_share": round(zero / searches, 6) if searches else 0.0,
         "with_conflict": len(with_conflict),
+        "zero_matches_with_conflict": sum(1 for r in with_conflict if r.matches == 0),
         "conflicts": [{
             "combination": " + ".join(describe_condition(a, json.loads(v), knowledge) for a, v in combo),
             "constraints": [{"attribute": a, "value": json.loads(v)} for a, v in combo],
@@ -532,12 +549,20 @@ def failed_searches(records: Sequence[SearchRecord], knowledge: Knowledge | None
     }
 
 
-def default_tracker_store(candidates: Iterable[Path] | None = None) -> Path | None:
-    """rasa_project/rasa.db in the working directory or the project, if it exists."""
+def tracker_store_for(catalog: Path | None) -> Path:
+    """The SQLite tracker store of the chat that serves `catalog` (scripts/services.py uses the same).
+
+    The shipped catalog's conversations are in rasa_project/rasa.db; an
+    imported catalog served with `make run CATALOG=X.csv` keeps its own beside
+    it (X.tracker.db), so its failed searches are never mixed with Paris's.
+    """
     from .knowledge import DEFAULT_DIRECTORY
-    options = list(candidates) if candidates is not None else [
-        Path("rasa_project") / "rasa.db", DEFAULT_DIRECTORY.parent / "rasa_project" / "rasa.db"]
-    return next((p for p in options if p.is_file()), None)
+    shipped = DEFAULT_DIRECTORY / "catalog.csv"
+    if catalog is None or Path(catalog).resolve() == shipped.resolve():
+        return DEFAULT_DIRECTORY.parent / "rasa_project" / "rasa.db"
+    catalog = Path(catalog)
+    stem = catalog.name.split(".csv")[0]
+    return catalog.with_name(f"{stem}.tracker.db")
 
 
 # --- the whole report --------------------------------------------------------------------

@@ -141,6 +141,17 @@ class Catalog:
             self._prices[currency] = prices
         return prices
 
+    def local_price(self) -> np.ndarray:
+        """Every nightly price in its own destination's currency: what 'under 100' means in each place."""
+        prices = self._prices.get("")
+        if prices is None:
+            prices = self.price.copy()
+            for code, currency in enumerate(self.dest_currency):
+                rows = self.loc_slices[code]
+                prices[rows] = self.price_in(currency)[rows]
+            self._prices[""] = prices
+        return prices
+
     def in_currency(self, amounts: np.ndarray, rows: slice | np.ndarray, currency: str) -> np.ndarray:
         """Amounts given in each row's own currency, in `currency`."""
         if currency not in self.currencies.rates:

@@ -15,7 +15,8 @@ from typing import Any
 
 from .. import analyze as analysis
 from ..engine import Engine
-from .common import common_options, emit_json, examples, load_engine, note, positive_int
+from ..text import counted
+from .common import catalog_argument, common_options, emit_json, examples, load_engine, note, positive_int
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--chart", type=Path, metavar="OUT.png", help="bar chart of the most restrictive values")
     parser.add_argument("--tracker-store", metavar="URL_OR_PATH",
                         help="Rasa SQL tracker store: a SQLite file or a SQLAlchemy URL "
-                             "(default: rasa_project/rasa.db if it exists)")
+                             "(default: the one of the chat serving this catalog: rasa_project/rasa.db for "
+                             "the shipped catalog, X.tracker.db beside an imported X.csv)")
     common_options(parser)
     parser.set_defaults(handler=run)
 
@@ -38,10 +40,10 @@ def _records(args: argparse.Namespace) -> tuple[list[analysis.SearchRecord] | No
     """The recorded searches, or None with the reason they are missing."""
     source = args.tracker_store
     if source is None:
-        found = analysis.default_tracker_store()
-        if found is None:
-            note("no tracker store (rasa_project/rasa.db not found); failed searches skipped")
-            return None, {"available": False, "source": None, "reason": "no tracker store found"}
+        found = analysis.tracker_store_for(catalog_argument(args))
+        if not found.is_file():
+            note(f"no conversations yet for this catalog ({found} not found); failed searches skipped")
+            return None, {"available": False, "source": str(found), "reason": "no tracker store found"}
         source = str(found)
     try:
         records = analysis.search_records(analysis.bot_events(source))
@@ -144,10 +146,12 @@ def _print(report: analysis.Report, engine: Engine, top: int, source: dict[str, 
     if not found["searches"]:
         print("  no recorded searches" + (f" for {report.location}" if report.location else ""))
         return
-    print(f"  {found['searches']} searches in {found['conversations']} conversations, "
-          f"{found['zero_matches']} with no match ({_pct(found['zero_match_share'])})")
+    short = found["with_conflict"] - found["zero_matches_with_conflict"]
+    print(f"  {counted(found['searches'], 'search', 'searches')} in "
+          f"{counted(found['conversations'], 'conversation')}: {found['zero_matches']:,} with no match "
+          f"({_pct(found['zero_match_share'])}), {short:,} with too few to choose from")
     if found["conflicts"]:
-        print("  most frequent conflicts:")
+        print("  most frequent conflicts (why a search came back empty or short):")
         for c in found["conflicts"][:top]:
             print(f"    {c['count']:>4} × {c['combination']}")
         print("  part of a conflict: " + ", ".join(f"{a['attribute']} {a['count']}" for a in found["attributes"]))
@@ -171,25 +175,43 @@ def _chart(report: analysis.Report, top: int, path: Path) -> None:
 
 
 def _draw(report: analysis.Report, top: int, path: Path) -> None:
+    """Counts a person can act on: places left for the common requests, and what empties searches.
+
+    Share-ruled-out bars of rare amenities all sit at 98-100 % and say nothing;
+    "how many places are left if a traveller asks for a pool" and "which
+    constraints most often leave a search empty" do.
+    """
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    entries = report.restrictiveness.entries(report.location)[:top]
-    labels = [e["label"] for e in entries][::-1]
-    shares = [100 * e["ruled_out_share"] for e in entries][::-1]
     scope = report.location or "all destinations"
-    total = entries[0]["total"] if entries else 0
-    figure, axes = plt.subplots(figsize=(8, 1.2 + 0.38 * max(len(entries), 1)))
-    bars = axes.barh(labels, shares, color="#c0504d")
-    for bar, e in zip(bars, entries[::-1]):
-        axes.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2,
-                  f"{_pct(e['ruled_out_share'])} ({e['left']} left)", va="center", fontsize=8)
-    axes.set_xlim(0, 118)
-    axes.set_xlabel("share of places ruled out (%)")
-    axes.set_ylabel("constraint value")
-    axes.set_title(f"Most restrictive constraint values — {scope} ({total} places)")
-    axes.grid(axis="x", alpha=0.3)
+    common = report.restrictiveness.common(report.location)[:top]
+    found = report.failed_searches
+    conflicts = (found or {}).get("attributes", [])[:top]
+    panels = 2 if conflicts else 1
+    rows = max(len(common), len(conflicts), 1)
+    figure, axes = plt.subplots(panels, 1, figsize=(8, 1.6 + 0.42 * rows * panels), squeeze=False)
+    left = axes[0][0]
+    total = common[0]["total"] if common else 0
+    bars = left.barh([e["label"] for e in common][::-1], [e["left"] for e in common][::-1], color="#4f81bd")
+    for bar, e in zip(bars, common[::-1]):
+        left.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {e['left']:,}", va="center", fontsize=8)
+    left.set_xlim(0, max(total, 1) * 1.12)
+    left.set_xlabel(f"places left of {total:,}")
+    left.set_title(f"Places left for common requests — {scope}")
+    left.grid(axis="x", alpha=0.3)
+    if conflicts:
+        right = axes[1][0]
+        bars = right.barh([c["attribute"].replace("_", " ") for c in conflicts][::-1],
+                          [c["count"] for c in conflicts][::-1], color="#c0504d")
+        for bar, c in zip(bars, conflicts[::-1]):
+            right.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {c['count']:,}", va="center",
+                       fontsize=8)
+        right.set_xlim(0, max(c["count"] for c in conflicts) * 1.15)
+        right.set_xlabel(f"searches (of {found['searches']:,}) where it was part of the conflict")
+        right.set_title("Constraints that most often leave a search empty or short")
+        right.grid(axis="x", alpha=0.3)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=120)

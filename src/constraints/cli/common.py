@@ -135,7 +135,8 @@ def query_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-price", type=positive_number, help="lowest nightly price, same currency as --max-price")
     parser.add_argument("--currency", type=currency_code, metavar="CODE",
                         help="ISO 4217 code of --max-price/--min-price, e.g. CAD; converted at engine.yml's rates")
-    parser.add_argument("--budget-scope", choices=["night", "stay"], default="night")
+    parser.add_argument("--budget-scope", choices=["night", "stay"], default="night",
+                        help="whether --max-price is per night (default) or for the whole stay")
     parser.add_argument("--guests", type=positive_int, help="people in the party; places must sleep at least this many")
     parser.add_argument("--bedrooms", type=positive_int, help="at least this many bedrooms")
     parser.add_argument("--amenity", action="append", default=[], help="must-have amenity (repeatable)")

@@ -25,14 +25,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "stays search --location Paris --guests 2 --must location --flexible price_per_night --min-results 5"))
     query_options(search)
     search.add_argument("--limit", type=positive_int, default=SEARCH_LIMIT, help="results to show (default 10)")
-    search.add_argument("--offset", type=non_negative_int, default=0)
+    search.add_argument("--offset", type=non_negative_int, default=0, help="skip this many results (the next page)")
     common_options(search)
     search.set_defaults(handler=run_search)
 
     why = subparsers.add_parser("why-not", help="why a property is not recommended for a query", **examples(
         "stays why-not p000698 --location Lisbon --guests 2",
         "stays why-not p000123 --location Lisbon --guests 4 --max-price 150 --amenity pool --limit 3"))
-    why.add_argument("id")
+    why.add_argument("id", help="the property's id, e.g. p000698")
     query_options(why)
     why.add_argument("--limit", type=positive_int, default=SEARCH_LIMIT,
                      help=f"how many results the traveller saw (default {SEARCH_LIMIT}, what `stays search` shows)")

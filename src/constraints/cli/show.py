@@ -10,7 +10,7 @@ from .common import common_options, emit_json, examples, load_engine
 def register(subparsers: argparse._SubParsersAction) -> None:
     show = subparsers.add_parser("show", help="show one property", **examples(
         "stays show p000123", "stays show p000123 --json"))
-    show.add_argument("id")
+    show.add_argument("id", help="the property's id, e.g. p000123")
     common_options(show)
     show.set_defaults(handler=run)
 
