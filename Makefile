@@ -14,6 +14,10 @@ RASA_INPUTS := $(shell find rasa_project/data rasa_project/addons -type f -name 
 KNOWLEDGE_YAML := $(wildcard knowledge/*.yml)
 NLU_GENERATED := rasa_project/data/nlu/lookups.yml rasa_project/data/nlu/synonyms.yml
 export RASA_TELEMETRY_ENABLED := false
+# `make run CATALOG=albany.csv`: the chat, the shell and `stays` serve an imported catalog
+ifdef CATALOG
+export STAYS_CATALOG := $(abspath $(CATALOG))
+endif
 
 .PHONY: help install train nlu-data validate run shell test test-unit test-rasa nlu-eval bench converse catalog clean
 

@@ -97,3 +97,37 @@ def test_the_listing_photo_is_kept_and_reaches_the_results(tmp_path, capsys, kno
     photos = {r["id"]: r.get("picture_url") for r in json.loads(stdout)["results"]}
     assert photos["41"] == "https://a0.muscache.com/pictures/one.jpg"
     assert all(photo is None for pid, photo in photos.items() if pid != "41")
+
+
+# --- what the listings say about themselves ------------------------------------------------------
+
+ANTWERP = {"latitude": "51.2194", "longitude": "4.4025"}
+
+
+def test_the_currency_defaults_to_the_listings_country(tmp_path, capsys):
+    us = write_listings(tmp_path / "us.csv", rows_for("5"))
+    be = write_listings(tmp_path / "be.csv", [{**row, **ANTWERP} for row in rows_for("6")])
+    status, out, err = run_cli(capsys, "import-airbnb", str(us), "--location", "Jersey City", "-o",
+                               str(tmp_path / "us_out.csv"), "--json")
+    assert status == 0 and json.loads(out)["currency"] == "USD"
+    status, out, err = run_cli(capsys, "import-airbnb", str(be), "--location", "Antwerp", "-o",
+                               str(tmp_path / "be_out.csv"), "--json")
+    report = json.loads(out)
+    assert status == 0 and report["currency"] == "EUR" and report["origin"].endswith("Belgium")
+    assert set(pd.read_csv(tmp_path / "be_out.csv")["currency"]) == {"EUR"}
+
+
+def test_a_currency_or_place_that_contradicts_the_listings_is_warned_about(tmp_path, capsys, knowledge):
+    be = write_listings(tmp_path / "be.csv", [{**row, **ANTWERP} for row in rows_for("7")])
+    status, _, err = run_cli(capsys, "import-airbnb", str(be), "--location", "Antwerp", "--currency", "USD",
+                             "-o", str(tmp_path / "usd.csv"))
+    assert status == 0
+    assert "stays: warning: the listings lie in Belgium, whose currency is EUR" in err
+
+    us = write_listings(tmp_path / "us.csv", rows_for("8"))
+    out = tmp_path / "lisbon.csv"
+    status, _, err = run_cli(capsys, "import-airbnb", str(us), "--location", "Lisbon", "-o", str(out))
+    assert status == 0
+    assert "km from Lisbon: check --location" in err
+    status, stdout, _ = run_cli(capsys, "check", "--catalog", str(out))
+    assert status == 1 and "filed under Lisbon lie more than" in stdout

@@ -64,6 +64,7 @@ from .availability import WINDOW_PREFIX, calendar_path_for, read_window
 from .catalog_read import CONTRACT_COLUMNS, NO_MAXIMUM_NIGHTS
 from .errors import InvalidValueError, UnknownValueError
 from .knowledge import Knowledge
+from .listing_origin import disagreements, origin_of
 from .normalise import Vocabulary
 from .text import tidy_case
 
@@ -131,6 +132,7 @@ class ImportReport:
     unmapped_property_types: Counter = field(default_factory=Counter)
     unmapped_room_types: Counter = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    origin: str | None = None  # the city and country the listings' coordinates point to
     seconds: float = 0.0
     calendar: CalendarImport | None = None
     output: str | None = None
@@ -153,6 +155,7 @@ class ImportReport:
             "location": self.location,
             "location_known": self.location_known,
             "currency": self.currency,
+            "origin": self.origin,
             "rows_read": self.rows_read,
             "rows_written": self.rows_written,
             "rows_skipped": self.rows_skipped,
@@ -193,17 +196,37 @@ def read_listings(path: Path | str) -> pd.DataFrame:
     return frame
 
 
-def convert_listings(path: Path | str, location: str, knowledge: Knowledge, currency: str = "USD",
+def convert_listings(path: Path | str, location: str, knowledge: Knowledge, currency: str | None = None,
                      progress: bool = False) -> tuple[pd.DataFrame, ImportReport]:
-    """A catalog frame (OUTPUT_COLUMNS) from an Inside Airbnb listings file, and its report."""
+    """A catalog frame (OUTPUT_COLUMNS) from an Inside Airbnb listings file, and its report.
+
+    Without `currency` the prices are read in the currency of the country the
+    listings lie in; with one that disagrees, or a `location` far from them,
+    the report warns.
+    """
     started = time.perf_counter()
-    currency = check_currency(currency, knowledge)
+    given = check_currency(currency, knowledge) if currency else None
     name, known, note = resolve_location(location, knowledge)
+    raw = read_listings(path)
+    origin = origin_of(_number(raw["latitude"]), _number(raw["longitude"]))
+    if given is None:
+        if origin is None or origin.currency is None:
+            raise AirbnbImportError("the listings' coordinates do not tell their country: give --currency")
+        if origin.currency not in knowledge.settings["currency"]["rates"]:
+            raise AirbnbImportError(f"the listings lie in {origin.country_name}, whose currency {origin.currency} "
+                                    f"has no rate in engine.yml (currency: rates): add one, or give --currency")
+    currency = given or (origin.currency if origin is not None else None)
+    assert currency is not None  # refused above otherwise
     report = ImportReport(listings=str(path), location=name, location_known=known, currency=currency)
     if note:
         report.notes.append(note)
-    raw = read_listings(path)
-    frame, report = convert_frame(raw, name, knowledge, currency, report, progress=progress)
+    if origin is not None:
+        report.origin = f"{origin.city}, {origin.country_name}"
+        report.notes.extend(f"warning: {w}" for w in disagreements(origin, name, given, knowledge))
+        if given is None:
+            report.notes.append(f"prices read as {report.currency}, the currency of {origin.country_name} "
+                                f"(where the listings are); --currency to say otherwise")
+    frame, report = convert_frame(raw, name, knowledge, report.currency, report, progress=progress)
     report.seconds = time.perf_counter() - started
     return frame, report
 
@@ -637,7 +660,7 @@ def write_catalog(frame: pd.DataFrame, path: Path | str) -> Path:
 
 
 def import_airbnb(listings: Path | str, location: str, output: Path | str, knowledge: Knowledge,
-                  currency: str = "USD", calendar: Path | str | None = None,
+                  currency: str | None = None, calendar: Path | str | None = None,
                   progress: bool = False, mode: str = "new") -> ImportReport:
     """Convert the listings (and calendar), write OUT and OUT's calendar file, report.
 

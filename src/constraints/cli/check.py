@@ -6,8 +6,11 @@ from typing import Any
 
 from datetime import date
 
+import numpy as np
+
 from ..engine import Engine
 from ..errors import RowIssue
+from ..geo import haversine_km
 from ..text import counted
 from .common import common_options, emit_json, examples, load_engine, today
 
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             "issues": [{"line": i.line, "message": i.message} for i in calendar.issues],
         },
     }
-    warnings = calendar_warnings(engine, today())
+    warnings = misplaced_destinations(engine) + calendar_warnings(engine, today())
     report["warnings"] = warnings
     ok = not catalog.skipped and (calendar is None or not calendar.issues) and not warnings
     report["ok"] = ok
@@ -59,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
           f"{k['amenities']} amenities, {k['property_types']} property types, {k['rules']} rules")
     if k["catalog_only_destinations"]:
         print(f"           places known only from the catalog: {', '.join(k['catalog_only_destinations'])}")
-    print(f"catalog    {catalog.source}: {catalog.size} properties loaded, {len(catalog.skipped)} row(s) skipped")
+    print(f"catalog    {catalog.source}: {counted(catalog.size, 'property', 'properties')} loaded, "
+          f"{counted(len(catalog.skipped), 'row')} skipped")
     for issue in catalog.issues[: args.max_issues]:
         print(f"           {issue}")
     if len(catalog.issues) > args.max_issues:
@@ -73,6 +77,24 @@ def run(args: argparse.Namespace) -> int:
         print(f"warning    {warning}")
     print("ok" if ok else "problems found")
     return 0 if ok else 1
+
+
+def misplaced_destinations(engine: Engine) -> list[str]:
+    """Listings filed under a known destination but lying far from it (Albany's, imported as 'Lisbon')."""
+    catalog, knowledge = engine.catalog, engine.knowledge
+    reach = float(knowledge.setting("relaxation", "nearby_km"))
+    found = []
+    for code, destination in enumerate(catalog.places.destinations):
+        rows = catalog.rows_in(code)
+        if destination.from_catalog or rows.stop == rows.start:
+            continue
+        km = haversine_km(catalog.lat[rows], catalog.lon[rows], destination.latitude, destination.longitude)
+        far = int(np.count_nonzero(km > reach))
+        if far * 2 > rows.stop - rows.start:
+            found.append(f"{counted(far, 'property', 'properties')} filed under {destination.name} lie more than "
+                         f"{reach:,.0f} km from it (median {float(np.median(km)):,.0f} km): imported with the wrong "
+                         f"--location?")
+    return found
 
 
 def calendar_warnings(engine: Engine, today: date) -> list[str]:

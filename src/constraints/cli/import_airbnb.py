@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..airbnb import AirbnbImportError, ImportReport, check_currency, import_airbnb
 from ..knowledge import load_knowledge
+from ..text import counted
 from .common import common_options, emit_json, examples, fail, note
 
 TOP_UNMAPPED = 15
@@ -30,7 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "make run CATALOG=cities.csv     # then chat about Albany and Jersey City"))
     parser.add_argument("listings", type=Path, help="Inside Airbnb detailed listings.csv or listings.csv.gz")
     parser.add_argument("--location", required=True, help="the destination the listings are in, e.g. Albany")
-    parser.add_argument("--currency", default="USD", help="currency of the prices (default USD; must be in engine.yml)")
+    parser.add_argument("--currency", default=None,
+                        help="ISO code of the prices (default: the currency of the country the listings lie in; "
+                             "engine.yml must have a rate for it)")
     parser.add_argument("--calendar", type=Path, default=None, help="Inside Airbnb calendar.csv.gz of the same scrape")
     parser.add_argument("-o", "--output", type=Path, required=True, help="catalog CSV to write (.gz to compress)")
     existing = parser.add_mutually_exclusive_group()
@@ -47,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     knowledge = load_knowledge(args.knowledge)
     progress = not args.json and sys.stderr.isatty()
     try:
-        check_currency(args.currency, knowledge)
+        if args.currency:
+            check_currency(args.currency, knowledge)
         if not args.output.parent.is_dir():
             raise AirbnbImportError(f"cannot write {args.output}: the directory {args.output.parent} does not exist")
         report = import_airbnb(args.listings, args.location, args.output, knowledge, currency=args.currency,
@@ -60,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
         emit_json(report.to_json(top=TOP_UNMAPPED))
     else:
         for message in report.notes:
-            note(message)
+            if message.startswith("warning: "):
+                print(f"stays: {message}", file=sys.stderr)
+            else:
+                note(message)
         print(render(report))
     return 0
 
@@ -69,7 +76,8 @@ def render(report: ImportReport) -> str:
     out = [
         f"Imported {report.listings} as {report.location}"
         + ("" if report.location_known else " (a catalog-only destination)")
-        + f", prices in {report.currency}, in {report.seconds:.1f} s.",
+        + f", prices in {report.currency}, in {report.seconds:.1f} s."
+        + (f" The listings lie near {report.origin}." if report.origin else ""),
         f"  rows read      {report.rows_read:,}",
         f"  rows written   {report.rows_written:,}  -> {report.output}",
         f"  rows skipped   {report.rows_skipped:,}",
@@ -77,7 +85,7 @@ def render(report: ImportReport) -> str:
     for reason, count in sorted(report.skipped.items(), key=lambda kv: -kv[1]):
         out.append(f"    {count:>7,}  {reason}")
     if report.amenities_unreadable:
-        out.append(f"  amenities unreadable in {report.amenities_unreadable:,} row(s) (kept, with no amenities)")
+        out.append(f"  amenities unreadable in {counted(report.amenities_unreadable, 'row')} (kept, with no amenities)")
     out.append(
         f"  amenities      {report.amenity_occurrences_mapped:,} of {report.amenity_occurrences:,} raw occurrences "
         f"mapped ({report.amenity_mapped_share:.1%}); {len(report.unmapped_amenities):,} distinct strings unmapped"
