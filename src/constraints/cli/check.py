@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
             "amenities": len(knowledge.amenities),
             "property_types": len(knowledge.property_types),
             "rules": len(knowledge.rules),
+            "place_aliases": len(knowledge.place_aliases),
+            "problems": engine.normaliser.alias_problems(knowledge),
         },
         "catalog": {
             "path": catalog.source,
@@ -52,14 +54,18 @@ def run(args: argparse.Namespace) -> int:
     }
     warnings = misplaced_destinations(engine) + calendar_warnings(engine, today())
     report["warnings"] = warnings
-    ok = not catalog.skipped and (calendar is None or not calendar.issues) and not warnings
+    ok = (not catalog.skipped and (calendar is None or not calendar.issues) and not warnings
+          and not report["knowledge"]["problems"])
     report["ok"] = ok
     if args.json:
         emit_json(report)
         return 0 if ok else 1
     k = report["knowledge"]
     print(f"knowledge  {k['directory']}: {k['destinations']} destinations, {k['neighbourhoods']} neighbourhoods, "
-          f"{k['amenities']} amenities, {k['property_types']} property types, {k['rules']} rules")
+          f"{k['amenities']} amenities, {k['property_types']} property types, {k['rules']} rules, "
+          f"{k['place_aliases']} place aliases")
+    for problem in k["problems"]:
+        print(f"           {problem}")
     if k["catalog_only_destinations"]:
         print(f"           places known only from the catalog: {', '.join(k['catalog_only_destinations'])}")
     print(f"catalog    {catalog.source}: {counted(catalog.size, 'property', 'properties')} loaded, "
