@@ -15,7 +15,7 @@ from ..knowledge import load_knowledge
 from ..money import is_currency_code
 from ..normalise import Normaliser, Resolved
 from ..query import Query, StayDates, build_query
-from ..text import counted
+from ..text import counted, fold
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -162,7 +162,8 @@ _NO = frozenset({"0", "false", "no", "n"})
 
 
 def _resolve(found: Resolved) -> str:
-    if found.corrected:
+    """The canonical value; a typo correction or a synonym that names something else is said."""
+    if found.corrected or fold(found.text) != fold(found.label):
         note(f"'{found.text}' read as '{found.label}'")
     return found.value
 
