@@ -15,6 +15,7 @@ from pathlib import Path
 from constraints import Engine
 from constraints.catalog import load_catalog
 from constraints.errors import CatalogError
+from constraints.gazetteer import gazetteer
 from constraints.knowledge import load_knowledge
 
 _lock = threading.Lock()
@@ -40,7 +41,9 @@ def load_engine_strict(knowledge_dir: Path | None = None, catalog: Path | None =
             f"Refusing to serve {path}: {len(problems)} row(s) could not be read ({listed}). "
             "Fix the file or restore the last good copy; `stays check` lists every problem."
         )
-    return Engine(knowledge, loaded)
+    engine = Engine(knowledge, loaded)
+    gazetteer()  # loaded now (about 1 s), not while the first traveller who names a far place waits
+    return engine
 
 
 def engine() -> Engine:

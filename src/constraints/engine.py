@@ -20,6 +20,7 @@ from .explain import Wording
 from .knowledge import Knowledge, load_knowledge
 from .masks import QueryEvaluator, Similarity
 from .normalise import Normaliser
+from .places import UnknownPlace
 from .money import currency_name
 from .query import MONEY_ATTRIBUTES, Constraint, Query, StayDates
 from .rank import Ranking, rank
@@ -86,7 +87,7 @@ class Engine:
 
     def prepare(self, query: Query) -> Query:
         """The query with its rule-derived constraints, every value checked, every amount in one currency."""
-        expanded = expand(query, self.knowledge.rules)
+        expanded = expand(self.normaliser.locate(query), self.knowledge.rules)
         for c in expanded.constraints:
             self._check_value(c)
         return self._in_destination_currency(expanded)
@@ -186,7 +187,7 @@ class Engine:
         return replace(query, constraints=tuple(converted), notes=tuple(dict.fromkeys(notes)))
 
     def _check_value(self, c: Constraint) -> None:
-        if c.attribute == "location" and c.value not in self.catalog.places.code_of:
+        if c.attribute == "location" and c.value not in self.catalog.places.code_of and not isinstance(c.value, UnknownPlace):
             raise UnknownValueError("location", str(c.value), self.normaliser.locations.suggestions(str(c.value)))
         if c.attribute == "amenities" and c.value not in self.catalog.amenity_index:
             raise UnknownValueError("amenity", str(c.value), self.normaliser.amenities.suggestions(str(c.value)))
@@ -259,6 +260,9 @@ class Engine:
         diagnosis = diagnose(evaluator)
         relaxations = relaxer.drops(diagnosis, need) + relaxer.replacements(diagnosis, need)
         relaxations.sort(key=lambda r: (r.cost, -r.matches, r.description))
+        currency = self.currency_for(evaluator.query)
+        for relaxation in relaxations:
+            relaxation.currency = currency
         result.relaxations = relaxations
         # with nothing at all, explain why nothing matches; else why too few do
         explain_need = 1 if result.total_matches == 0 else need

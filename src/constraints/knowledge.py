@@ -22,6 +22,7 @@ DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "knowledge"
 CONTINENTS = {"Europe", "North America", "South America", "Asia", "Africa", "Oceania"}
 KINDS = {"city", "beach", "mountain", "countryside", "lake"}
 CONTEXT_TYPES = {"bool", "count", "choice"}
+PLACE_ALIASES_FILE = "place_aliases.yml"
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,16 @@ class Rule:
     reason: str
 
 
+@dataclass(frozen=True)
+class PlaceAlias:
+    """A name travellers use for a place ("Philly"), and the place's own name, with where it is written."""
+
+    alias: str
+    place: str  # a destination of locations.yml, or a place the gazetteer resolves ("Philadelphia, Pennsylvania")
+    path: Path
+    line: int | None
+
+
 @dataclass
 class Knowledge:
     """The validated knowledge base; immutable in practice once loaded."""
@@ -126,6 +137,8 @@ class Knowledge:
     context: dict[str, ContextKey]
     rules: list[Rule]
     settings: dict[str, Any]
+    place_aliases: dict[str, PlaceAlias] = field(default_factory=dict)  # folded alias -> its place
+    not_places: frozenset[str] = frozenset()  # folded words that name a town somewhere but, alone, are not one
 
     def setting(self, *path: str) -> Any:
         """A value of engine.yml by its path, e.g. setting("rating", "min_reviews")."""
@@ -157,6 +170,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     types, type_similarity, room_types = _load_property_types(root / "property_types.yml")
     context, rules = _load_rules(root / "rules.yml", amenities, types, room_types)
     _check_settings_references(root / "engine.yml", settings, groups, amenities, room_types)
+    place_aliases, not_places = _load_place_aliases(root / PLACE_ALIASES_FILE, destinations)
     return Knowledge(
         directory=root,
         destinations=destinations,
@@ -170,6 +184,8 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         context=context,
         rules=rules,
         settings=settings,
+        place_aliases=place_aliases,
+        not_places=not_places,
     )
 
 
@@ -293,7 +309,7 @@ _REQUIRED_SETTINGS = {
                 "neighbourhood_scale_km"),
     "priorities": ("default", "must", "flexible"),
     "relaxation": ("nearby_km", "amenity_similarity_min", "type_similarity_min", "date_shifts",
-                   "min_stay_nights", "budget_step", "max_substitutes", "alternatives"),
+                   "min_stay_nights", "budget_step", "max_substitutes", "alternatives", "same_place_km"),
     "critique": ("cheaper_step", "more_like_top", "compound_min_support", "compound_max_support",
                  "compound_offered", "compound_min_candidates", "compound_amenity_groups", "compound_amenities"),
     "limits": ("max_guests", "max_budget_per_night", "min_budget_per_night", "max_nights"),
@@ -397,6 +413,43 @@ def _load_locations(path: Path) -> dict[str, Destination]:
                 raise KnowledgeError(path, line, f"destination '{name}': nearby '{other}' is not another destination")
         destinations[name] = replace(destinations[name], nearby=nearby)
     return destinations
+
+
+def _load_place_aliases(path: Path, destinations: Mapping[str, Destination]
+                        ) -> tuple[dict[str, PlaceAlias], frozenset[str]]:
+    """place_aliases.yml, when the directory has one: nicknames of places, and words that are no place.
+
+    Only the shape is checked here; whether each place resolves needs the
+    gazetteer, which `stays check` loads. A word a destination already owns
+    cannot also be an alias of another place.
+    """
+    if not path.exists():
+        return {}, frozenset()
+    document, raw = _top(path, "places")
+    if not isinstance(raw, list):
+        raise KnowledgeError(path, None, "'places' must be a list")
+    words = document.get("not_places") or []
+    if not isinstance(words, list) or not all(isinstance(w, str) and fold(w) for w in words):
+        raise KnowledgeError(path, None, "'not_places' must be a list of words")
+    owners = _NameRegistry(path, "place")
+    for d in destinations.values():
+        owners.claim((d.name, *d.aliases), d.name, None)
+    found: dict[str, PlaceAlias] = {}
+    for node in raw:
+        r = _Reader(path, node, "place")
+        place = r.get("place", str, non_empty=True)
+        r.what = f"place '{place}'"
+        aliases = r.strings("aliases")
+        if not aliases:
+            raise r.fail("needs at least one alias")
+        for alias in aliases:
+            if fold(alias) in owners.owner and owners.owner[fold(alias)] in destinations:
+                raise r.fail(f"'{alias}' is already a name of the destination '{owners.owner[fold(alias)]}' "
+                             f"in locations.yml")
+        owners.claim(aliases, place, r.line)
+        for alias in aliases:
+            found[fold(alias)] = PlaceAlias(alias, place, path, r.line)
+    return found, frozenset(fold(w) for w in words)
 
 
 def _neighbourhood(path: Path, node: Any, destination: str) -> Neighbourhood:

@@ -15,6 +15,7 @@ from .catalog import Catalog
 from .errors import InvalidValueError, UnknownValueError
 from .geo import haversine_km
 from .knowledge import Knowledge
+from .places import UnknownPlace
 from .pricing import night_factors
 from .query import Constraint, Query, StayDates
 
@@ -62,7 +63,8 @@ class QueryEvaluator:
         """The rows a search must look at: one destination's slice when it has one."""
         location = self.query.find("location")
         if location is not None and location.is_hard:
-            return self.catalog.rows_in(self._location_code(location.value))
+            code = self._location_code(location.value)
+            return self.catalog.rows_in(code) if code >= 0 else slice(0, 0)
         return slice(0, self.catalog.size)
 
     def mask(self, constraint: Constraint, rows: Rows) -> np.ndarray:
@@ -79,6 +81,8 @@ class QueryEvaluator:
     def _location_code(self, name: str) -> int:
         code = self.catalog.places.code_of.get(name)
         if code is None:
+            if isinstance(name, UnknownPlace):
+                return -1  # a place elsewhere on earth: no property is there
             raise UnknownValueError("location", name, [])
         return code
 

@@ -5,17 +5,23 @@
 first; a close typo is corrected and flagged so the chat can say "Lisbon, I
 assume"; anything else raises UnknownValueError carrying "did you mean"
 suggestions. Free text can also be scanned for every known name it mentions.
+
+A place the catalog does not hold ("Nairobi", "Toronto, Ontario") is read
+through the gazetteer into an UnknownPlace, so the engine can offer the
+destinations nearest to it instead of a list of names.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
 from .errors import UnknownValueError
+from .gazetteer import Area, GeoPlace, gazetteer, splits
 from .knowledge import Knowledge
-from .places import Places
+from .places import Places, UnknownPlace
+from .query import Query
 from .text import fold
 
 # Words that look like typos of known names but are ordinary English.
@@ -24,6 +30,9 @@ _STOPWORDS = frozenset(
     "need no not of on or our place places please some something somewhere stay than that "
     "the their there this to under us want we with would you".split()
 )
+# A town the gazetteer names exactly loses to a close typo of a destination when it is
+# smaller than this: "Sidney" (Ohio, 20,000 people) is Sydney misspelt; "Prato" is Prato.
+TRUSTED_POPULATION = 100_000
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,11 @@ class Resolved:
     label: str
     corrected: bool = False
     parent: str | None = None  # a neighbourhood's destination
+
+    @property
+    def elsewhere(self) -> UnknownPlace | None:
+        """The place on earth, when the catalog holds no stays there (then `value` is it too)."""
+        return self.value if isinstance(self.value, UnknownPlace) else None
 
 
 @dataclass(frozen=True)
@@ -73,10 +87,17 @@ class Vocabulary:
         if key in self.index:
             value = self.index[key]
             return Resolved(self.kind, text, value, self.labels[value])
-        corrected = self._correct(key)
+        corrected = self.correct(text)
         if corrected is not None:
-            return Resolved(self.kind, text, corrected, self.labels[corrected], corrected=True)
+            return corrected
         raise UnknownValueError(self.kind, text, self.suggestions(text))
+
+    def correct(self, text: str) -> Resolved | None:
+        """A confident typo correction of `text`, or None."""
+        corrected = self._correct(fold(text))
+        if corrected is None:
+            return None
+        return Resolved(self.kind, text, corrected, self.labels[corrected], corrected=True)
 
     def _correct(self, key: str) -> str | None:
         if len(key) < 4:
@@ -170,9 +191,107 @@ class Normaliser:
             {nb.name: nb.aliases for d in places.destinations for nb in d.neighbourhoods},
             {name: name for name in owners},
         )
+        self.places = places
+        self.place_aliases = {key: alias.place for key, alias in knowledge.place_aliases.items()}
+        self.not_places = knowledge.not_places
+        self.same_place_km = float(knowledge.setting("relaxation", "same_place_km"))
+        self._areas: dict[str, list[Area]] | None = None
 
     def location(self, text: str) -> Resolved:
-        return self.locations.resolve(text)
+        """A destination, else a place elsewhere on earth, else UnknownValueError with "did you mean".
+
+        A destination always wins: by name or alias, qualified ("Sydney,
+        Australia", "Paris France"), by a nickname of place_aliases.yml
+        ("NY"), or as a gazetteer city within `same_place_km` of it ("Vila
+        Nova de Gaia" is Porto, said as a correction). Otherwise the
+        gazetteer's reading ("Nairobi", "Toronto, Ontario", "Kenya") comes back
+        with an UnknownPlace as its value (see `Resolved.elsewhere`). A close
+        typo of a destination beats only a small town's exact name.
+        """
+        key = fold(text)
+        if key in self.locations.index or not key or key in _STOPWORDS or key in self.not_places:
+            return self.locations.resolve(text)
+        alias = fold(self.place_aliases.get(key, ""))
+        if alias in self.locations.index:
+            value = self.locations.index[alias]
+            return Resolved("location", text, value, self.locations.labels[value])
+        qualified = self._qualified_destination(text)
+        if qualified is not None:
+            return qualified
+        correction = self.locations.correct(text)
+        place = gazetteer().resolve(text, self.place_aliases)
+        if place is not None and (correction is None or place.kind != "city" or place.population >= TRUSTED_POPULATION):
+            return self._placed(text, place)
+        if correction is not None:
+            return correction
+        raise UnknownValueError("location", text, self.locations.suggestions(text))
+
+    def alias_problems(self, knowledge: Knowledge) -> list[str]:
+        """'file:line: ...' for each alias of place_aliases.yml whose place is neither a destination nor on the map."""
+        problems = []
+        seen: set[tuple[str, int | None]] = set()
+        for alias in knowledge.place_aliases.values():
+            if (alias.place, alias.line) in seen:
+                continue
+            seen.add((alias.place, alias.line))
+            if fold(alias.place) not in self.locations.index and gazetteer().resolve(alias.place) is None:
+                where = f"{alias.path}:{alias.line}" if alias.line else str(alias.path)
+                problems.append(f"{where}: place '{alias.place}' is neither a destination of locations.yml nor a "
+                                f"city, country or US state the gazetteer knows (write it as \"City, Country\")")
+        return problems
+
+    def locate(self, query: Query) -> Query:
+        """The query with each location the catalog does not hold read again, as `location` reads it.
+
+        A chat slot or a CLI flag keeps only a place's name: this turns
+        "Nairobi, Kenya" back into that place and "Sydney, Australia" into
+        Sydney, and raises UnknownValueError for a name that is nowhere.
+        """
+        located = []
+        for c in query.constraints:
+            if c.attribute == "location" and not isinstance(c.value, UnknownPlace) and c.value not in self.locations:
+                c = replace(c, value=self.location(str(c.value)).value)
+            located.append(c)
+        return replace(query, constraints=tuple(located))
+
+    def _qualified_destination(self, text: str) -> Resolved | None:
+        """A destination named with its country or state, when the qualifier fits it ("Paris, Texas" does not)."""
+        for head, tail in splits(text):
+            value = self.locations.index.get(fold(head))
+            if value is None:
+                continue
+            areas = gazetteer().areas(tail, self.place_aliases)
+            if any(country == c and (region is None or here is None or region == here)
+                   for country, region in areas for c, here in self._area_of(value)):
+                return Resolved("location", text, value, self.locations.labels[value])
+        return None
+
+    def _area_of(self, destination: str) -> list[tuple[str, str | None]]:
+        """Where a destination is: its nearest city's country and region, and its own country's code."""
+        if self._areas is None:
+            atlas = gazetteer()
+            self._areas = {}
+            for d in self.places.destinations:
+                found: list[tuple[str, str | None]] = []
+                near = atlas.area_of(d.latitude, d.longitude)
+                if near is not None:
+                    found.append(near)
+                code = atlas.country_code(d.country) if d.country else None
+                if code is not None and (near is None or near[0] != code):
+                    found.append((code, None))
+                self._areas[d.name] = found
+        return self._areas.get(destination, [])
+
+    def _placed(self, text: str, place: GeoPlace) -> Resolved:
+        """A gazetteer place: the destination it is in or beside, else the place itself."""
+        if place.kind == "city" and self.places.destinations:
+            km = self.places.km_from(place.latitude, place.longitude)
+            nearest = int(km.argmin())
+            if km[nearest] <= self.same_place_km:
+                name = self.places.destinations[nearest].name
+                return Resolved("location", text, name, self.locations.labels[name], corrected=True)
+        far = UnknownPlace(place.name, place.latitude, place.longitude, place.country_name, place.kind)
+        return Resolved("location", text, far, place.name)
 
     def amenity(self, text: str) -> Resolved:
         return self.amenities.resolve(text)

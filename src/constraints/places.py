@@ -17,8 +17,32 @@ import pandas as pd
 
 from .geo import haversine_km
 from .knowledge import Destination, Knowledge, Neighbourhood
+from .text import fold
 
 PROFILE_KEYS = ("culture", "nightlife", "beach", "nature", "family", "ski")
+
+
+class UnknownPlace(str):
+    """A place on earth the catalog holds no stays in ("Nairobi, Kenya"), and where it is.
+
+    It is a str, its name, so a location constraint holding one prints,
+    compares and serialises like any destination (a chat slot keeps the name,
+    and the engine reads the name back to this place); only the repairs look
+    at the point, to offer the destinations nearest to it.
+    """
+
+    latitude: float
+    longitude: float
+    country: str  # the country's name, as locations.yml writes it ("Kenya")
+    kind: str  # city | state | country
+
+    def __new__(cls, name: str, latitude: float, longitude: float, country: str = "", kind: str = "city") -> "UnknownPlace":
+        place = super().__new__(cls, name)
+        place.latitude, place.longitude, place.country, place.kind = latitude, longitude, country, kind
+        return place
+
+    def __getnewargs__(self) -> tuple[str, float, float, str, str]:  # type: ignore[override]  # pickles its point too
+        return str(self), self.latitude, self.longitude, self.country, self.kind
 
 
 @dataclass
@@ -62,6 +86,24 @@ class Places:
 
     def destination(self, name: str) -> Destination:
         return self.destinations[self.code_of[name]]
+
+    def km_from(self, latitude: float, longitude: float) -> np.ndarray:
+        """Great-circle distance from a point to every destination, in destination order."""
+        lat = np.array([d.latitude for d in self.destinations])
+        lon = np.array([d.longitude for d in self.destinations])
+        return haversine_km(latitude, longitude, lat, lon)
+
+    def nearest_to(self, place: UnknownPlace) -> list[tuple[str, float]]:
+        """Every destination with its distance from a place elsewhere, nearest first.
+
+        For a country, its own destinations come first ("Australia" offers
+        Sydney before Bali, though Canberra is nearer neither).
+        """
+        km = self.km_from(place.latitude, place.longitude)
+        home = fold(place.country) if place.kind == "country" else None
+        order = sorted(range(len(self.destinations)),
+                       key=lambda k: (home is not None and fold(self.destinations[k].country) != home, km[k]))
+        return [(self.destinations[k].name, float(km[k])) for k in order]
 
     def neighbourhood(self, destination: str, name: str) -> Neighbourhood | None:
         code = self.nb_code_of.get((destination, name))

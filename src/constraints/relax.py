@@ -25,7 +25,8 @@ import numpy as np
 from .errors import InvalidValueError
 from .explain import Wording, article
 from .masks import QueryEvaluator, Similarity
-from .query import Constraint, Query, StayDates, json_value
+from .places import UnknownPlace
+from .query import MONEY_ATTRIBUTES, Constraint, Query, StayDates, json_value
 from .text import counted
 
 MAX_HARD_CONSTRAINTS = 20
@@ -42,6 +43,8 @@ class Relaxation:
     matches: int
     description: str
     cost: float
+    distance_km: float | None = None  # how far a substitute destination is from the place asked for
+    currency: str | None = None  # what the query's amounts were read in: dropping the place must not change it
 
     @property
     def changes(self) -> list[dict[str, Any]]:
@@ -59,14 +62,18 @@ class Relaxation:
         what replaces them is the traveller's, not the rule's.
         """
         removed = set(self.removed)
-        kept = [c for c in query.constraints if c not in removed and not c.derived]
+        kept = [replace(c, currency=self.currency) if c.attribute in MONEY_ATTRIBUTES and c.currency is None else c
+                for c in query.constraints if c not in removed and not c.derived]
         waived = set(query.waived) | {c.waiver for c in self.removed}
         waived -= {c.waiver for c in self.added}
         return replace(query, constraints=tuple(kept) + self.added, waived=frozenset(waived))
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "changes": self.changes, "matches": self.matches,
+        data = {"kind": self.kind, "changes": self.changes, "matches": self.matches,
                 "description": self.description}
+        if self.distance_km is not None:
+            data["distance_km"] = self.distance_km
+        return data
 
 
 @dataclass
@@ -310,6 +317,8 @@ class Relaxer:
         return [made] if made else []
 
     def _replace_location(self, c: Constraint, rows: np.ndarray, need: int) -> list[Relaxation]:
+        if isinstance(c.value, UnknownPlace):
+            return self._replace_far_location(c, c.value, rows, need)
         catalog = self.evaluator.catalog
         counts = np.bincount(catalog.loc[rows], minlength=len(catalog.places.destinations))
         here = catalog.places.code_of[c.value]
@@ -325,6 +334,31 @@ class Relaxer:
                 found.append(made)
             if len(found) == int(self.settings["max_substitutes"]):
                 break
+        return found
+
+    def _replace_far_location(self, c: Constraint, far: UnknownPlace, rows: np.ndarray,
+                              need: int) -> list[Relaxation]:
+        """A place we hold no stays in: the nearest destinations with enough places, then the best-stocked one.
+
+        The nearest are what a traveller bound for Nairobi can use ("Cape
+        Town, 4,100 km away: 80 places"); the destination where most places
+        fit the rest of the query is the one most like what was asked, when
+        it is not among them. Nearer ones cost less, so they are offered first.
+        """
+        places = self.evaluator.catalog.places
+        counts = np.bincount(self.evaluator.catalog.loc[rows], minlength=len(places.destinations))
+        ranked = [(name, km) for name, km in places.nearest_to(far) if counts[places.code_of[name]] >= need]
+        chosen = ranked[: int(self.settings["max_substitutes"])]
+        if ranked:
+            best = max(ranked, key=lambda item: counts[places.code_of[item[0]]])
+            if best not in chosen:
+                chosen.append(best)
+        found = []
+        for rank, (name, km) in enumerate(chosen):
+            made = self._relaxation("substitute", c, replace(c, value=name), rows,
+                                    f"{name}, {_distance(km)} away", 1.0 - 0.1 * rank)
+            if made:
+                found.append(replace(made, distance_km=float(round(km))))
         return found
 
     def _replace_amenities(self, c: Constraint, rows: np.ndarray, need: int) -> list[Relaxation]:
@@ -472,6 +506,9 @@ class Relaxer:
         """Places failing the fewest, mildest constraints, by content similarity."""
         if not diagnosis.hard or limit <= 0:
             return []
+        location = self.query.find("location")
+        if location is not None and isinstance(location.value, UnknownPlace):
+            return []  # nothing is "close, but not quite" there: the substitutes name the nearest places
         popcount = _popcount(diagnosis.fails, len(diagnosis.hard))
         within_reach = self._within_reach(diagnosis.rows)
         candidates = np.zeros(0, dtype=np.int64)
@@ -535,6 +572,12 @@ class Relaxer:
 
 def _places(count: int) -> str:
     return counted(count, "place")
+
+
+def _distance(km: float) -> str:
+    """'4,100 km', '350 km', '12 km': as precise as a traveller needs it."""
+    step = 100 if km >= 1000 else 10 if km >= 100 else 1
+    return f"{round(km / step) * step:,.0f} km"
 
 
 def _popcount(values: np.ndarray, bits: int) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..engine import Engine
 from ..errors import RowIssue
+from ..phrases import PHRASES_DIRECTORY, load_phrases
 from ..geo import haversine_km
 from ..text import counted
 from .common import common_options, emit_json, examples, load_engine, today
@@ -27,6 +28,8 @@ def run(args: argparse.Namespace) -> int:
     engine = load_engine(args)
     knowledge, catalog = engine.knowledge, engine.catalog
     calendar = catalog.availability
+    # the chat reader's words (optional: without them the reader uses the shipped tables); a bad line fails here
+    phrases = load_phrases(knowledge.directory) if (knowledge.directory / PHRASES_DIRECTORY).is_dir() else None
     report: dict[str, Any] = {
         "knowledge": {
             "directory": str(knowledge.directory),
@@ -37,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
             "property_types": len(knowledge.property_types),
             "rules": len(knowledge.rules),
             "place_aliases": len(knowledge.place_aliases),
+            "phrases": phrases.size if phrases else 0,
             "problems": engine.normaliser.alias_problems(knowledge),
         },
         "catalog": {
@@ -63,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     k = report["knowledge"]
     print(f"knowledge  {k['directory']}: {k['destinations']} destinations, {k['neighbourhoods']} neighbourhoods, "
           f"{k['amenities']} amenities, {k['property_types']} property types, {k['rules']} rules, "
-          f"{k['place_aliases']} place aliases")
+          f"{k['place_aliases']} place aliases, {k['phrases']} phrases")
     for problem in k["problems"]:
         print(f"           {problem}")
     if k["catalog_only_destinations"]:
