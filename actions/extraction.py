@@ -21,40 +21,15 @@ from constraints.errors import InvalidValueError, UnknownValueError
 from constraints.text import fold
 
 from . import parsing
+from .reading import mentions, priorities as priority_words
 
 _BARE_NUMBER = re.compile(r"^\s*(?:about|around|roughly|maybe|max|up to)?\s*[€$£]?\s*(\d{1,7}(?:[.,]\d+)?)\s*[€$£]?\s*(?:please|pls)?\s*[.!]?\s*$", re.I)
-_SOFTENERS = re.compile(r"\b(ideally|preferably|if possible|nice to have|would be nice|bonus|not essential|optional)\b")
-# "not negotiable" and "not essential" share words with their opposites: read the
-# negated must first, then the softer wishes, then the plain musts
-_NOT_NEGOTIABLE = re.compile(r"\b(?:non|not) ?negotiable\b|\bdeal ?breaker\b|\bno compromise\b")
-_FLEXIBLE = re.compile(
-    r"\b(flexible|not (?:that |so |very |really )?(?:important|essential|necessary|required|a must)"
-    r"|isn'? ?t (?:that |so |really )?(?:important|essential|necessary|required)|don'? ?t (?:really )?care"
-    r"|doesn'? ?t (?:really )?matter|negotiable|can (?:change|move|shift)|nice to have|would be (?:nice|a bonus)"
-    r"|bonus|optional|less important|could live without)\b")
-_MUST = re.compile(r"\b(must|essential|need|needs|mandatory|required|matters? most|most important|important|top priority"
-                   r"|fixed|have to|strict|hard limit|can'? ?t (?:go|move|change|be)|really)\b")
-# words that name an attribute (for "forget the budget", "location matters most")
-_ATTRIBUTE_WORDS = {
-    "price_per_night": r"budget|price|prices|cost|money|expensive|cheap",
-    "location": r"location|place|destination|city|town|area",
-    "dates": r"dates?|when|check in|check out|arrival|departure",
-    "accommodates": r"guests|people|group size",
-    "rating": r"ratings?|reviews?|stars",
-    "property_type": r"type|kind of place|property type",
-    "bedrooms": r"bedrooms?",
-    "neighbourhood": r"neighbou?rhood|district|central|centre|center",
-}
 # intents that are not an answer to "where would you like to stay?"
 _NOT_AN_ANSWER = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "bot_challenge", "start_over",
                   "show_more", "cheaper", "bigger", "more_like", "ask_details", "choose_offer"}
-_PLACE_AFTER_PREPOSITION = re.compile(r"\b(?:in|to|at|around|visit|visiting)\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){0,2})")
-_UNKNOWN_WISH = re.compile(
-    r"^(?:and |also |plus )?(?:with|needs?|must have|has) (?:a |an |some |the )?([a-z][a-z ]{2,29}?)(?: please)?$")
-_CALENDAR_WORDS = frozenset(
-    "january february march april may june july august september october november december jan feb mar apr jun "
-    "jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday christmas easter "
-    "i".split())
+# what a message may set besides the place: any of them read means "2 of us" answered another question
+_NOT_A_PLACE_ANSWER = ("guests", "budget", "budget_min", "check_in", "nights", "min_rating", "bedrooms", "amenities",
+                       "property_type", "context", "pets")
 
 
 @dataclass
@@ -94,6 +69,7 @@ class MessageReader:
         self._rating()
         self._bedrooms()
         self._context()
+        self._answer_to_where()
         if self.intent == "remove_constraint":
             self._removals()
         if self.intent == "set_priority":
@@ -132,16 +108,15 @@ class MessageReader:
 
     def _location(self) -> None:
         vocab = self.engine.normaliser.locations
-        # DIET sometimes tags a month or weekday ("between 3 and 10 June") as a place; a
-        # place the knowledge base finds in the words beats a tag it does not know
-        tagged = [v for v in self._entity_values("location") if fold(v) not in _CALENDAR_WORDS]
-        scanned = [m.matched for m in vocab.find_in(self.text, fuzzy=True)]
+        # DIET sometimes tags a month, a weekday or a common word ("So please...") as a place;
+        # a place the knowledge base finds in the words beats a tag it does not know
+        tagged = [v for v, start in self._entity_spans("location")
+                  if self._knows_place(v) or self._clearly_meant(v, start, vocab.index, "location")]
+        scanned = [m.matched for m in vocab.find_in(self.text, fuzzy=True)
+                   if not (m.corrected and mentions.all_common_words(m.matched))]  # "higher" is no typo of a place
         found = tagged if any(self._knows_place(v) for v in tagged) or not scanned else scanned
         if not found and self.intent in ("search", "inform", "set_priority"):
             found = self._unknown_place_named()
-        if not found and self.requested == "location" and self.intent not in _NOT_AN_ANSWER \
-                and 0 < len(self.folded.split()) <= 4:
-            found = [self.text.strip()]  # the answer to "where?": validation says if it is unknown
         if found:
             self._set("location", found[-1])  # "not Lisbon, Porto": the last one said wins
         neighbourhoods = self._entity_values("neighbourhood")
@@ -151,6 +126,34 @@ class MessageReader:
             neighbourhoods = [m.matched for m in scope.find_in(self.text)]
         if neighbourhoods:
             self._set("neighbourhood", neighbourhoods[-1])
+
+    def _entity_spans(self, name: str) -> list[tuple[str, int | None]]:
+        """(value, start) of each entity DIET tagged as `name`."""
+        return [(str(e.get("value")), e.get("start")) for e in self.entities
+                if e.get("entity") == name and e.get("value") not in (None, "")]
+
+    def _clearly_meant(self, value: str, start: int | None, known: Mapping[str, str], slot: str) -> bool:
+        """An unknown tagged name is questioned only when the traveller clearly meant it (see reading.mentions)."""
+        if mentions.is_calendar_word(value) or mentions.all_common_words(value):
+            return False
+        if self.requested == slot or (slot == "location" and mentions.after_place_word(self.text, start)):
+            return True
+        reading = self.engine.knowledge.settings.get("reading") or {}
+        minimum = float(reading.get("did_you_mean_min", mentions.DID_YOU_MEAN_MIN))
+        return mentions.similarity(value, known) >= minimum
+
+    def _answer_to_where(self) -> None:
+        """A short answer to "where?" that set nothing else is the place, known or not.
+
+        "2 of us" answered another question: it is read as the party (above), and
+        the place is asked again instead of "I don't know '2 of us'".
+        """
+        if self.requested != "location" or "location" in self.reading.candidates or self.intent in _NOT_AN_ANSWER:
+            return
+        if any(slot in self.reading.candidates for slot in _NOT_A_PLACE_ANSWER):
+            return
+        if 0 < len(self.folded.split()) <= 4 and not mentions.all_common_words(self.text):
+            self._set("location", self.text.strip())  # validation says if it is unknown
 
     def _knows_place(self, name: str) -> bool:
         try:
@@ -167,10 +170,10 @@ class MessageReader:
         places.
         """
         normaliser = self.engine.normaliser
-        for match in _PLACE_AFTER_PREPOSITION.finditer(self.text):
-            name = match.group(1)
+        for name in mentions.capitalised_place_names(self.text):
             folded = fold(name)
-            if folded in _CALENDAR_WORDS or folded in normaliser.neighbourhoods.index \
+            if mentions.is_calendar_word(name) or mentions.all_common_words(name) \
+                    or folded in normaliser.neighbourhoods.index \
                     or folded in normaliser.amenities.index or folded in normaliser.property_types.index:
                 continue
             return [name]
@@ -307,12 +310,15 @@ class MessageReader:
 
     def _amenities(self) -> None:
         vocab = self.engine.normaliser.amenities
-        mentioned = self._entity_values("amenity") + [m.matched for m in vocab.find_in(self.text)]
+        tagged = [v for v, start in self._entity_spans("amenity")
+                  if v in vocab or fold(v) in vocab.index or vocab.correct(v) is not None
+                  or self._clearly_meant(v, start, vocab.index, "amenities")]
+        mentioned = tagged + [m.matched for m in vocab.find_in(self.text)]
         if not mentioned:
             return
         must = list(self.slots.get("amenities") or [])
         nice = list(self.slots.get("nice_to_have") or [])
-        soft = bool(_SOFTENERS.search(self.folded))
+        soft = priority_words.is_soft(self.folded)
         changed = False
         for raw in dict.fromkeys(mentioned):
             try:
@@ -344,9 +350,9 @@ class MessageReader:
         """
         if self.intent not in ("search", "inform", "set_priority"):
             return
-        match = _UNKNOWN_WISH.match(self.folded)
-        if match:
-            self._set("amenities", [*(self.slots.get("amenities") or []), match.group(1)])
+        wish = mentions.unknown_wish(self.folded)
+        if wish:
+            self._set("amenities", [*(self.slots.get("amenities") or []), wish])
 
     def _property_type(self) -> None:
         normaliser = self.engine.normaliser
@@ -385,9 +391,7 @@ class MessageReader:
     # --- "forget the budget", "the pool is a must" ---------------------------------------
 
     def _removals(self) -> None:
-        for attribute, words in _ATTRIBUTE_WORDS.items():
-            if not re.search(rf"\b(?:{words})\b", self.folded):
-                continue
+        for attribute in priority_words.attributes_named(self.folded):
             if attribute == "price_per_night":
                 self._set("budget", None)
                 self._set("budget_min", None)
@@ -404,21 +408,19 @@ class MessageReader:
             elif attribute == "neighbourhood":
                 self._set("neighbourhood", None)
                 self._set("near_km", None)
-        if re.search(r"\b(pets?|dogs?|cats?)\b", self.folded) and "amenities" not in self.reading.candidates:
+        if priority_words.names_pets(self.folded) and "amenities" not in self.reading.candidates:
             self._set("pets", False)
 
     def _priorities(self) -> None:
         priorities = dict(self.slots.get("priorities") or {})
-        word = "must" if _NOT_NEGOTIABLE.search(self.folded) else "flexible" if _FLEXIBLE.search(self.folded) \
-            else "must" if _MUST.search(self.folded) else None
+        word = priority_words.priority_word(self.folded)
         if word is None:
             return
         targets = [f"amenities:{a}" for a in self._mentioned_amenity_ids()]
-        for attribute, words in _ATTRIBUTE_WORDS.items():
-            if re.search(rf"\b(?:{words})\b", self.folded):
-                targets.append(attribute)
-                if attribute == "price_per_night":
-                    targets.append("total_price")
+        for attribute in priority_words.attributes_named(self.folded):
+            targets.append(attribute)
+            if attribute == "price_per_night":
+                targets.append("total_price")
         for target in targets:
             priorities[target] = word
         if targets:

@@ -1,0 +1,203 @@
+"""The reader on messages written in many voices: typos, lower case, shorthand,
+slang, politeness and chit-chat around the request, and what must NOT be read.
+
+Each field's table lists a phrasing and what a traveller would expect the bot
+to have understood; `None` rows are the negatives (a number that belongs to
+another field, a word that only looks like one). The words behind these live in
+knowledge/phrases/*.yml, so most new rows here need one line of data, not code.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Optional
+
+import pytest
+
+from actions.reading import (
+    is_negated,
+    parse_budget,
+    parse_dates,
+    parse_guests,
+    parse_nights,
+    parse_rating,
+    words_to_number,
+)
+
+TODAY = date(2026, 11, 28)  # a Saturday
+
+GUESTS: list[tuple[str, Optional[int]]] = [
+    ("hi there! we're 4 adults and 2 kids, thanks", 6),
+    ("party of 5 pls", 5),
+    ("FOR 4 PEOPLE PLEASE", 4),
+    ("2 adlts", 2),
+    ("just the 2 of us :)", 2),
+    ("3 ppl", 3),
+    ("6 pax", 6),
+    ("im travelling with my gf", 2),
+    ("me and 3 mates, lads trip!", 4),
+    ("we are a family of five", 5),
+    ("2 grown ups and a toddler", 3),
+    ("hello, looking for somewhere for me and my mother-in-law", 2),
+    ("Hey! Two of us + a baby", 2),
+    ("2 of us", 2),
+    # negatives: a number next to another field's unit is not a head count
+    ("4 nights", None),
+    ("150 bucks a night", None),
+    ("a 4.4 rating or higher", None),
+    ("the 2nd option", None),
+    ("in 2 weeks", None),
+    ("2 bedrooms please", None),
+    ("under 300 quid", None),
+    ("So please find me a house with laundry service", None),
+]
+
+
+@pytest.mark.parametrize("text, total", GUESTS)
+def test_guests_in_many_voices(text: str, total: Optional[int]) -> None:
+    found = parse_guests(text)
+    assert (found.total if found else None) == total
+
+
+BUDGET: list[tuple[str, Optional[tuple[Any, ...]]]] = [  # (max, min, currency, scope)
+    ("under 150 quid a night", (150, None, "GBP", "night")),
+    ("around 100 bucks", (115, None, "USD", None)),
+    ("max 200 euros total", (200, None, "EUR", "stay")),
+    ("no more than 1.2k for the week", (1200, None, None, "stay")),
+    ("budget's about 80 usd/night", (92, None, "USD", "night")),
+    ("between 100 and 150 a night pls", (150, 100, None, "night")),
+    ("under 200 australian dollars", (200, None, "AUD", None)),
+    ("under 300 in canadian dollars", (300, None, "CAD", None)),
+    ("up to R$ 400", (400, None, "BRL", None)),
+    ("hmm maybe 90€ per night?", (90, None, "EUR", "night")),
+    ("less then 120 a nite", (120, None, None, "night")),
+    # negatives
+    ("4 adults", None),
+    ("3 nights in march", None),
+    ("a 4.5 rating", None),
+    ("for 2 people", None),
+    ("a 4.4 rating or higher", None),
+]
+
+
+@pytest.mark.parametrize("text, expected", BUDGET)
+def test_budget_in_many_voices(text: str, expected: Optional[tuple[Any, ...]]) -> None:
+    found = parse_budget(text)
+    got = None if found is None else (found.maximum, found.minimum, found.currency, found.scope)
+    assert got == expected
+
+
+def test_slang_and_tier_words() -> None:
+    found = parse_budget("something cheap please, nothing fancy")
+    assert found is not None and found.tier == "cheap"
+    found = parse_budget("money's no object tbh")
+    assert found is not None and found.unlimited
+
+
+NIGHTS: list[tuple[str, Optional[int]]] = [
+    ("a week", 7),
+    ("2 nites", 2),
+    ("a long weekend away", 3),
+    ("10 days in total", 10),
+    ("for a fortnight", 14),
+    ("just one night pls", 1),
+    ("in 2 weeks", None),
+    ("150 a night", None),
+    ("4 people", None),
+]
+
+
+@pytest.mark.parametrize("text, nights", NIGHTS)
+def test_nights_in_many_voices(text: str, nights: Optional[int]) -> None:
+    assert parse_nights(text) == nights
+
+
+RATING: list[tuple[str, Optional[float]]] = [
+    ("a 4.4 rating or higher", 4.4),
+    ("rated 9/10 at least", 4.5),
+    ("good reviews pls", 4.5),
+    ("4.8 or more", 4.8),
+    ("4 people", None),
+    ("reviews don't matter", None),
+    ("under 150 quid", None),
+]
+
+
+@pytest.mark.parametrize("text, rating", RATING)
+def test_rating_in_many_voices(text: str, rating: Optional[float]) -> None:
+    assert parse_rating(text) == rating
+
+
+DATES: list[tuple[str, Optional[tuple[str, str]]]] = [
+    ("from tmrw for 3 nights", ("2026-11-29", "2026-12-02")),
+    ("check in dec 3rd, check out dec 7th", ("2026-12-03", "2026-12-07")),
+    ("from fri to sun", ("2026-12-04", "2026-12-06")),
+    ("hi, 4-11 march please", ("2027-03-04", "2027-03-11")),
+    ("arriving tommorow, leaving on the 2nd", ("2026-11-29", "2026-12-02")),
+    ("we sat on the terrace", None),
+    ("4 people, 2 bedrooms", None),
+]
+
+
+@pytest.mark.parametrize("text, stay", DATES)
+def test_dates_in_many_voices(text: str, stay: Optional[tuple[str, str]]) -> None:
+    found = parse_dates(text, TODAY)
+    got = None if found is None or not hasattr(found, "check_out") or getattr(found, "kind", None) else \
+        (found.check_in.isoformat(), found.check_out.isoformat())
+    assert got == stay
+
+
+NEGATED: list[tuple[str, str, bool]] = [
+    ("a flat with wifi but no pets", "pets", True),
+    ("a flat with wifi but no pets", "wifi", False),
+    ("no need for a pool", "pool", True),
+    ("w/o a car is fine", "car", True),
+    ("pool is optional", "pool", True),
+    ("get rid of the hot tub", "hot tub", True),
+    ("no, I want a pool", "pool", False),
+]
+
+
+@pytest.mark.parametrize("text, phrase, negated", NEGATED)
+def test_negation_in_many_voices(text: str, phrase: str, negated: bool) -> None:
+    assert is_negated(text, phrase) is negated
+
+
+@pytest.mark.parametrize("text, number", [
+    ("twenty-one", 21), ("a dozen", 12), ("half a dozen", 6), ("a couple", 2), ("about 6", 6),
+    ("a few", None), ("several", None), ("fourty", 40),
+])
+def test_number_words(text: str, number: Optional[int]) -> None:
+    assert words_to_number(text) == number
+
+
+@pytest.mark.parametrize("text, attributes, word", [
+    ("location matters most", ["location"], "must"),
+    ("the dates are not really important", ["dates"], "flexible"),
+    ("budget is non-negotiable", ["price_per_night"], "must"),
+    ("honestly the neighborhood is flexible", ["neighbourhood"], "flexible"),
+    ("the check in date can't move", ["dates"], "must"),
+    ("reviews don't really matter to us", ["rating"], "flexible"),
+    ("hello there", [], None),
+])
+def test_priorities_in_many_voices(text: str, attributes: list[str], word: Optional[str]) -> None:
+    from constraints.text import fold
+
+    from actions.reading.priorities import attributes_named, priority_word
+    assert attributes_named(fold(text)) == attributes
+    assert priority_word(fold(text)) == word
+
+
+@pytest.mark.parametrize("text, tier", [
+    ("a budget hotel pls", "cheap"),
+    ("we're backpackers on a tight budget", "cheap"),
+    ("nothing too pricey", "cheap"),
+    ("something mid range", "mid"),
+    ("reasonably priced, not too cheap", "mid"),
+    ("treat ourselves to something upmarket", "luxury"),
+    ("a swanky high-end loft", "luxury"),
+    ("doesn't have to be cheap", None),
+    ("the top floor", None),
+])
+def test_price_tier_words(text: str, tier: Optional[str]) -> None:
+    found = parse_budget(text)
+    assert (found.tier if found else None) == tier
