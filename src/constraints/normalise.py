@@ -13,23 +13,21 @@ destinations nearest to it instead of a list of names.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from rapidfuzz import fuzz, process
 
 from .errors import UnknownValueError
 from .gazetteer import Area, GeoPlace, gazetteer, splits
-from .knowledge import Knowledge
+from .knowledge import DEFAULT_DIRECTORY, Knowledge
+from .phrases import PHRASES_DIRECTORY, load_phrases
 from .places import Places, UnknownPlace
 from .query import Query
 from .text import fold
 
-# Words that look like typos of known names but are ordinary English.
-_STOPWORDS = frozenset(
-    "a an and any are as at be but by can could do for from get have i in is it me my near "
-    "need no not of on or our place places please some something somewhere stay than that "
-    "the their there this to under us want we with would you".split()
-)
+# Below this similarity (0-100, rapidfuzz ratio) a typo is not corrected silently but asked about
+# ("Paros" is not quietly Paris): engine.yml `reading: autocorrect_min` overrides it.
+AUTOCORRECT_MIN = 82.0
 # A town the gazetteer names exactly loses to a close typo of a destination when it is
 # smaller than this: "Sidney" (Ohio, 20,000 people) is Sydney misspelt; "Prato" is Prato.
 TRUSTED_POPULATION = 100_000
@@ -63,11 +61,20 @@ class Mention:
     corrected: bool
 
 
+def common_words_of(knowledge: Knowledge) -> frozenset[str]:
+    """The stop-list of phrases/common_words.yml (the shipped one for a knowledge base without phrases)."""
+    directory = knowledge.directory if (knowledge.directory / PHRASES_DIRECTORY).is_dir() else DEFAULT_DIRECTORY
+    return frozenset(load_phrases(directory).words("common_words", "words"))
+
+
 class Vocabulary:
     """The names and aliases of one kind of thing, folded, mapped to canonical ids."""
 
-    def __init__(self, kind: str, names: Mapping[str, Iterable[str]], labels: Mapping[str, str]) -> None:
+    def __init__(self, kind: str, names: Mapping[str, Iterable[str]], labels: Mapping[str, str],
+                 common_words: frozenset[str] = frozenset(), correct_min: float = AUTOCORRECT_MIN) -> None:
         self.kind = kind
+        self.common_words = common_words  # ordinary English: never a typo of a name
+        self.correct_min = correct_min
         self.labels = dict(labels)
         self.index: dict[str, str] = {}
         for canonical, aliases in names.items():
@@ -102,7 +109,9 @@ class Vocabulary:
     def _correct(self, key: str) -> str | None:
         if len(key) < 4:
             return None
-        top = process.extract(key, self._keys, scorer=fuzz.ratio, limit=5, score_cutoff=80)
+        if key in self.common_words:
+            return None
+        top = process.extract(key, self._keys, scorer=fuzz.ratio, limit=5, score_cutoff=self.correct_min)
         if not top:
             return None
         best_value = self.index[top[0][0]]
@@ -137,8 +146,9 @@ class Vocabulary:
                 phrase = " ".join(tokens[start:start + size])
                 value = self.index.get(phrase)
                 corrected = False
-                if value is None and fuzzy and size == 1 and len(phrase) >= 5 and phrase not in _STOPWORDS:
-                    hit = process.extractOne(phrase, self._keys, scorer=fuzz.ratio, score_cutoff=86)
+                if value is None and fuzzy and size == 1 and len(phrase) >= 5 and phrase not in self.common_words:
+                    hit = process.extractOne(phrase, self._keys, scorer=fuzz.ratio,
+                                             score_cutoff=max(self.correct_min, 86.0))
                     if hit is not None:
                         value, corrected = self.index[hit[0]], True
                 if value is None:
@@ -153,31 +163,40 @@ class Normaliser:
     """Vocabularies for every kind of value a traveller can name."""
 
     def __init__(self, knowledge: Knowledge, places: Places) -> None:
+        self.common_words = common_words_of(knowledge)
+        reading = knowledge.settings.get("reading") or {}
+        options: dict[str, Any] = {"common_words": self.common_words,
+                   "correct_min": float(reading.get("autocorrect_min", AUTOCORRECT_MIN))}
         self.locations = Vocabulary(
             "location",
             {d.name: d.aliases for d in places.destinations},
             {d.name: d.name for d in places.destinations},
+            **options,
         )
         self.amenities = Vocabulary(
             "amenity",
             {a.id: (a.label, *a.synonyms, a.id.replace("_", " ")) for a in knowledge.amenities.values()},
             {a.id: a.label for a in knowledge.amenities.values()},
+            **options,
         )
         self.property_types = Vocabulary(
             "property_type",
             {t.id: (t.label, *t.synonyms, t.id.replace("_", " ")) for t in knowledge.property_types.values()},
             {t.id: t.label for t in knowledge.property_types.values()},
+            **options,
         )
         self.room_types = Vocabulary(
             "room_type",
             {r.id: (r.label, *r.synonyms, r.id.replace("_", " ")) for r in knowledge.room_types.values()},
             {r.id: r.label for r in knowledge.room_types.values()},
+            **options,
         )
         self._neighbourhoods_of = {
             d.name: Vocabulary(
                 "neighbourhood",
                 {nb.name: nb.aliases for nb in d.neighbourhoods},
                 {nb.name: nb.name for nb in d.neighbourhoods},
+                **options,
             )
             for d in places.destinations
         }
@@ -190,6 +209,7 @@ class Normaliser:
             "neighbourhood",
             {nb.name: nb.aliases for d in places.destinations for nb in d.neighbourhoods},
             {name: name for name in owners},
+            **options,
         )
         self.places = places
         self.place_aliases = {key: alias.place for key, alias in knowledge.place_aliases.items()}
@@ -209,7 +229,7 @@ class Normaliser:
         typo of a destination beats only a small town's exact name.
         """
         key = fold(text)
-        if key in self.locations.index or not key or key in _STOPWORDS or key in self.not_places:
+        if key in self.locations.index or not key or key in self.common_words or key in self.not_places:
             return self.locations.resolve(text)
         alias = fold(self.place_aliases.get(key, ""))
         if alias in self.locations.index:
