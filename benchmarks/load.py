@@ -1,20 +1,30 @@
 """Load test over the REST channel: concurrent conversations, latency, and no cross-talk.
 
-    .venv/bin/python benchmarks/load.py                       # 50 conversations x 20 turns, own servers
+    .venv/bin/python benchmarks/load.py                       # 20 and 50 conversations x 8 turns, own servers
+    .venv/bin/python benchmarks/load.py --conversations 50 --turns 20
     .venv/bin/python benchmarks/load.py --conversations 5 --turns 8 --no-write      # a quick look
     .venv/bin/python benchmarks/load.py --rasa-url http://127.0.0.1:5005 --token "$RASA_AUTH_TOKEN"
 
 Unless --rasa-url/--token are given, it starts its own action server and Rasa
 server (scripts/services.py, free loopback ports, a fresh SQLite tracker store)
-and stops them when done. Each conversation has its own destination, party
-size and budget, drawn from the knowledge base, and 20 turns mixing full
-searches, critiques ("cheaper", "bigger", "show more"), details and changes
-("actually 6 people", "under 300"). After every search-like turn the tracker
-is read (GET /conversations/{id}/tracker) to check for cross-talk: the slots
-are the conversation's own, and every property in `shown` is in its place,
-sleeps its party and fits its budget (looked up with constraints.Engine).
+and stops them when done; each level of --conversations (e.g. 20,50) runs in
+turn on the same servers, --rounds times (new senders each round) after
+--warmup uncounted conversations; throughput is the median of the rounds. Each conversation has its own
+fingerprint: a (destination, party, budget) triple no other conversation has,
+drawn from the catalog, and turns mixing full searches, critiques ("cheaper",
+"bigger", "show more"), details and changes ("actually 6 people", "under
+300"). Two conversations in the same destination get parties and budgets
+that cannot be mistaken for each other: every party size the later one ever
+states is larger than any the earlier one states, and its budget is above
+the earlier one's raised budget. After every turn the tracker is read
+(GET /conversations/{id}/tracker) and checked: the `location`, `guests` and
+`budget` slots must be present and the conversation's own (a missing one is an
+error), and every property in `shown` must be in its destination, sleep its
+smallest stated party and cost at most its largest stated budget (looked up
+with constraints.Engine), so a swap between two conversations of one
+destination shows as a wrong party or budget.
 
-Reports HTTP errors, timeouts, apologies, silences and cross-talk, the turn
+Reports HTTP errors, timeouts, apologies, silences, missing slots and cross-talk, the turn
 latency (the webhook call only, not the tracker reads) as p50/p95/p99, and the
 throughput; writes them into BENCHMARKS.md between the load-test markers
 (--no-write to skip) and exits 1 if there was any error. Loopback only;
@@ -42,13 +52,15 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-for entry in (ROOT, ROOT / "src"):
+for entry in (ROOT, ROOT / "src", ROOT / "benchmarks"):
     if str(entry) not in sys.path:
         sys.path.insert(0, str(entry))
 
 import aiohttp  # noqa: E402 - installed with Rasa
+import numpy as np  # noqa: E402
 
 from constraints import Engine  # noqa: E402
+from report import replace_section  # noqa: E402 - benchmarks/report.py, beside this script
 
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 START_MARK, END_MARK = "<!-- load-test:start -->", "<!-- load-test:end -->"
@@ -56,7 +68,6 @@ APOLOGIES = ("isn't answering", "something went wrong")
 FALLBACK = "Sorry, I didn't get that."
 MUST_HAVE_QUESTION = "can't do without"
 DETAILS_HEAD = re.compile(r"^\d+\. .+ — (?:.+, )?(?P<place>[^,]+)$")
-SEARCH_LIKE = {"search", "no", "cheaper", "bigger", "show more", "guests", "budget"}
 # (kind, weight) of the turns after the first search
 DETAILS = ["details 1", "details 2", "tell me about the first one", "details 3"]
 MIX = [("cheaper", 3), ("bigger", 2), ("show more", 3), ("details", 3), ("guests", 2), ("budget", 2), ("search", 1)]
@@ -66,7 +77,11 @@ MIX = [("cheaper", 3), ("bigger", 2), ("show more", 3), ("details", 3), ("guests
 
 @dataclass
 class Plan:
-    """One traveller: a place, a party and a budget drawn from the catalog, and a turn mix."""
+    """One traveller: a destination, a party and a budget drawn from the catalog, and a turn mix.
+
+    (location, guests, budget) is the conversation's fingerprint; `parties` and
+    `budgets` are every value it will ever state, which the checks compare with.
+    """
 
     sender: str
     location: str
@@ -79,25 +94,58 @@ class Plan:
     def search_text(self) -> str:
         return f"a place in {self.location} for {self.guests} under {self.budget} a night"
 
+    @property
+    def fingerprint(self) -> tuple[str, int, int]:
+        return self.location, self.guests, self.budget
 
-def draw_plans(engine: Engine, count: int, turns: int, seed: int) -> list[Plan]:
+    @property
+    def parties(self) -> set[int]:
+        return {self.guests, self.more_guests}
+
+    @property
+    def budgets(self) -> set[int]:
+        return {self.budget, self.higher_budget}
+
+
+def draw_plans(engine: Engine, count: int, turns: int, seed: int, run: str | None = None) -> list[Plan]:
+    """`count` plans with distinct fingerprints; destinations are shared only when count exceeds them.
+
+    The k-th conversation of a destination states only parties larger than
+    every party of the conversation before it there, and a budget above that
+    one's raised budget, so their slots and their picks cannot pass for each other.
+    """
     rng = random.Random(seed)
     catalog = engine.catalog
-    locations = sorted(set(catalog.text["location"]))
-    run = f"load-{datetime.now(timezone.utc):%H%M%S}-{rng.randrange(16**6):06x}"
-    plans = []
+    where = catalog.text["location"]
+    locations = sorted(set(where))
+    run = run or f"load-{datetime.now(timezone.utc):%H%M%S}-{rng.randrange(16**6):06x}"
+    kinds = [kind for kind, weight in MIX for _ in range(weight)]
+    last: dict[str, Plan] = {}
+    plans: list[Plan] = []
     for k in range(count):
-        location = locations[k % len(locations)] if k < len(locations) else rng.choice(locations)
-        rows = [r for r in range(catalog.size) if catalog.text["location"][r] == location]
-        largest = max(int(catalog.accommodates[r]) for r in rows)
-        guests = rng.choice([g for g in (1, 2, 2, 2, 3, 4, 4, 5, 6) if g <= largest])
-        prices = sorted(float(catalog.price[r]) for r in rows if catalog.accommodates[r] >= guests)
-        budget = int(round(prices[int(len(prices) * rng.uniform(0.5, 0.9))], -1)) or 10
-        more = min(largest, guests + rng.choice([1, 2, 3]))
-        kinds = [kind for kind, weight in MIX for _ in range(weight)]
-        plans.append(Plan(sender=f"{run}-{k:03d}", location=location, guests=guests, budget=budget,
-                          more_guests=more, higher_budget=int(round(budget * 1.5, -1)),
-                          kinds=[rng.choice(kinds) for _ in range(turns)]))
+        for shift in range(len(locations)):
+            location = locations[(k + shift) % len(locations)]
+            rows = np.flatnonzero(where == location)
+            largest = int(catalog.accommodates[rows].max())
+            before = last.get(location)
+            low = before.more_guests + 1 if before else 1
+            # the first conversation of a destination keeps to small parties, so a later one fits above it
+            choices = [g for g in ((1, 2, 2, 2, 3) if before is None else (low, low, low + 1)) if low <= g <= largest]
+            if choices:
+                break
+        else:
+            raise SystemExit(f"load.py: {count} conversations need more distinct parties than the catalog offers")
+        guests = rng.choice(choices)
+        more = min(largest, guests + rng.choice([1, 2]))
+        prices = np.sort(catalog.price[rows[catalog.accommodates[rows] >= guests]].astype(float))
+        budget = int(round(float(prices[int(len(prices) * rng.uniform(0.5, 0.9))]), -1)) or 10
+        if before is not None:
+            budget = max(budget, before.higher_budget + 10)
+        plan = Plan(sender=f"{run}-{k:03d}", location=location, guests=guests, budget=budget, more_guests=more,
+                    higher_budget=int(round(budget * 1.5, -1)), kinds=[rng.choice(kinds) for _ in range(turns)])
+        last[location] = plan
+        plans.append(plan)
+    assert len({p.fingerprint for p in plans}) == len(plans), "two conversations share a fingerprint"
     return plans
 
 
@@ -109,7 +157,6 @@ class Outcome:
     turns: Counter = field(default_factory=Counter)        # kind -> count
     errors: list[str] = field(default_factory=list)
     error_kinds: Counter = field(default_factory=Counter)  # kind -> count
-    warnings: list[str] = field(default_factory=list)
     trackers_checked: int = 0
     picks_checked: int = 0
 
@@ -169,7 +216,8 @@ class Conversation:
             self.error(turn, "(tracker)", "tracker read", f"{type(exc).__name__}: {exc}")
             return None
 
-    async def check_slots(self, turn: int, text: str) -> None:
+    async def check_fingerprint(self, turn: int, text: str) -> None:
+        """The tracker's slots and shown picks must be this conversation's own, after every turn."""
         tracker = await self.tracker(turn)
         if tracker is None:
             return
@@ -177,16 +225,17 @@ class Conversation:
         slots = tracker.get("slots") or {}
         plan = self.plan
         location, guests, budget = slots.get("location"), slots.get("guests"), slots.get("budget")
-        if location is None:
-            self.outcome.warnings.append(f"{plan.sender} turn {turn} {text!r}: no location in the slots")
-            return
-        if location != plan.location:
+        missing = [name for name, value in (("location", location), ("guests", guests), ("budget", budget))
+                   if value is None]
+        if missing:
+            self.error(turn, text, "missing slot", f"no {', '.join(missing)} in the tracker's slots")
+        if location is not None and location != plan.location:
             self.error(turn, text, "cross-talk", f"location slot {location!r}, this conversation asked for "
                                                  f"{plan.location!r}")
         if guests is not None and int(guests) not in self.stated_guests:
             self.error(turn, text, "cross-talk",
                        f"guests slot {guests}, this conversation said {sorted(self.stated_guests)}")
-        if budget is not None and budget > max(self.stated_budgets):
+        if budget is not None and float(budget) > max(self.stated_budgets):
             self.error(turn, text, "cross-talk", f"budget slot {budget}, above anything this conversation "
                                                  f"said ({sorted(self.stated_budgets)})")
         shown = list(slots.get("shown") or [])
@@ -194,6 +243,7 @@ class Conversation:
             return
         self.last_shown = shown
         catalog = self.engine.catalog
+        party, cap = min(self.stated_guests), max(self.stated_budgets)
         for pid in shown:
             self.outcome.picks_checked += 1
             try:
@@ -201,15 +251,16 @@ class Conversation:
             except Exception:  # noqa: BLE001 - an unknown id is itself the finding
                 self.error(turn, text, "cross-talk", f"shown id {pid!r} is not in the catalog")
                 continue
-            where = catalog.text["location"][row]
-            if where != plan.location:
-                self.error(turn, text, "cross-talk", f"shown {pid} is in {where}, not {plan.location}")
-            if guests is not None and catalog.accommodates[row] < int(guests):
+            place = catalog.text["location"][row]
+            if place != plan.location:
+                self.error(turn, text, "cross-talk", f"shown {pid} is in {place}, not {plan.location}")
+            if catalog.accommodates[row] < party:
                 self.error(turn, text, "cross-talk", f"shown {pid} sleeps {catalog.accommodates[row]}, "
-                                                     f"the party is {int(guests)}")
-            if budget is not None and catalog.price_base[row] > budget + 1e-6:
-                self.error(turn, text, "cross-talk", f"shown {pid} costs {catalog.price_base[row]:g}, "
-                                                     f"the budget is {budget:g}")
+                                                     f"this conversation's smallest party is {party}")
+            # a bare budget is in the destination's currency, like the catalog's own price
+            if catalog.price[row] > cap + 1e-6:
+                self.error(turn, text, "cross-talk", f"shown {pid} costs {catalog.price[row]:g}, "
+                                                     f"this conversation's largest budget is {cap:g}")
 
     def check_details(self, turn: int, text: str, messages: list[dict[str, Any]]) -> None:
         first_line = ((messages[0].get("text") or "").splitlines() or [""])[0] if messages else ""
@@ -260,8 +311,7 @@ class Conversation:
                 b.get("payload") == "/deny" for m in messages for b in m.get("buttons") or [])
             if kind == "details":
                 self.check_details(turn, text, messages)
-            if kind in SEARCH_LIKE:
-                await self.check_slots(turn, text)
+            await self.check_fingerprint(turn, text)
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -323,64 +373,137 @@ def machine() -> dict[str, Any]:
             "rasa": rasa, "aiohttp": aiohttp.__version__}
 
 
-def markdown(result: dict[str, Any]) -> str:
-    m, lat = result["machine"], result["latency_ms"]
-    errors = result["errors"]
-    kinds = ", ".join(f"{k} {n}" for k, n in sorted(result["turn_kinds"].items(), key=lambda kv: -kv[1]))
-    loads = result["load_average"]
-    error_cell = "**0**" if not errors else f"**{len(errors)}**: " + "; ".join(
-        f"{kind} {n}" for kind, n in Counter(result["error_kinds"]).most_common())
+def merged(outcomes: list[Outcome]) -> Outcome:
+    """The rounds of one level as one outcome (latencies pooled, counts added)."""
+    total = Outcome()
+    for outcome in outcomes:
+        total.latencies += outcome.latencies
+        total.turns.update(outcome.turns)
+        total.errors += outcome.errors
+        total.error_kinds.update(outcome.error_kinds)
+        total.trackers_checked += outcome.trackers_checked
+        total.picks_checked += outcome.picks_checked
+    return total
+
+
+def level_result(plans: list[Plan], turns: int, rounds: list[tuple[Outcome, float, bool, list[float]]],
+                 load_start: float, load_end: float) -> dict[str, Any]:
+    """The figures of one level (one number of concurrent conversations) over its rounds.
+
+    Latency percentiles pool every round's turns; throughput is the median of the rounds'.
+    """
+    outcome = merged([r[0] for r in rounds])
+    lat = [s * 1000 for s in outcome.latencies]
+    turns_sent = sum(outcome.turns.values())
+    per_round = [sum(o.turns.values()) / elapsed if elapsed else 0.0 for o, elapsed, _, _ in rounds]
+    loads = [x for r in rounds for x in r[3]]
+    elapsed = sum(r[1] for r in rounds)
+    return {
+        "conversations": len(plans),
+        "turns_per_conversation": turns,
+        "destinations": len({p.location for p in plans}),
+        "shared_destinations": sum(1 for n in Counter(p.location for p in plans).values() if n > 1),
+        "fingerprints": len({p.fingerprint for p in plans}),
+        "turns_sent": turns_sent,
+        "turns_ok": len(lat),
+        "turn_kinds": dict(outcome.turns),
+        "latency_ms": {"p50": percentile(lat, 0.5), "p95": percentile(lat, 0.95), "p99": percentile(lat, 0.99),
+                       "mean": statistics.fmean(lat) if lat else float("nan"), "max": max(lat, default=float("nan"))},
+        "elapsed_s": elapsed,
+        "rounds": len(rounds),
+        "throughput": statistics.median(per_round),
+        "throughput_rounds": per_round,
+        "trackers_checked": outcome.trackers_checked,
+        "picks_checked": outcome.picks_checked,
+        "errors": outcome.errors,
+        "error_kinds": dict(outcome.error_kinds),
+        "timed_out": any(r[2] for r in rounds),
+        "load_average": {"start": load_start, "max": max(loads + [load_start, load_end]), "end": load_end},
+    }
+
+
+def markdown(run: dict[str, Any]) -> str:
+    m, levels = run["machine"], run["levels"]
+
+    def cells(render: Any) -> str:
+        return " | ".join(render(level) for level in levels)
+
+    def errors(level: dict[str, Any]) -> str:
+        if not level["errors"]:
+            return "**0**"
+        return f"**{len(level['errors'])}**: " + "; ".join(
+            f"{kind} {n}" for kind, n in Counter(level["error_kinds"]).most_common())
+
+    def lat(level: dict[str, Any]) -> str:
+        x = level["latency_ms"]
+        return f"**{x['p50']:.0f} / {x['p95']:.0f} / {x['p99']:.0f}**"
+
+    mix = Counter()
+    for level in levels:
+        mix.update(level["turn_kinds"])
+    kinds = ", ".join(f"{k} {n}" for k, n in mix.most_common())
+    sizes = ",".join(str(level["conversations"]) for level in levels)
     return "\n".join([
-        START_MARK,
         "## Load test: concurrent conversations over the REST channel",
         "",
-        f"`python benchmarks/load.py` (defaults: {result['conversations']} concurrent conversations × "
-        f"{result['turns_per_conversation']} turns), run on {result['date']}. Machine: {m['cores']} cores ({m['cpu']}), "
-        f"{m['memory']}, Python {m['python']}, Rasa {m['rasa']}, aiohttp {m['aiohttp']}. {result['setup']} "
-        f"The machine is shared: load average (1 min) {loads['start']:.1f} at the start, up to {loads['max']:.1f} "
-        f"during the run, {loads['end']:.1f} at the end, so latencies carry other people's work.",
+        f"`python benchmarks/load.py --conversations {sizes} --turns {run['turns']} --rounds {run['rounds']}`, "
+        f"run on {run['date']}. "
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory']}, Python {m['python']}, Rasa {m['rasa']}, "
+        f"aiohttp {m['aiohttp']}. {run['setup']} Each level runs {run['rounds']} rounds after {run['warmup']} "
+        "warm-up conversations (not counted), on the same servers with new senders each round. The machine is shared, so latencies carry other "
+        "people's work (load average per level below).",
         "",
-        "| | |",
-        "|---|---:|",
-        f"| Turns sent (HTTP 200) | {result['turns_sent']} ({result['turns_ok']}) |",
-        f"| Turn latency, webhook only: p50 / p95 / p99 | **{lat['p50']:.0f} / {lat['p95']:.0f} / {lat['p99']:.0f} ms** |",
-        f"| Turn latency: mean / max | {lat['mean']:.0f} / {lat['max']:.0f} ms |",
-        f"| Throughput | **{result['throughput']:.1f} turns/s** ({result['turns_sent']} turns in "
-        f"{result['elapsed_s']:.0f} s, tracker reads included in the wall time) |",
-        f"| Errors (HTTP ≠ 200, timeouts, apologies, silence, fallback loops, cross-talk) | {error_cell} |",
-        f"| Cross-talk checks: trackers read after search-like turns / picks checked | "
-        f"{result['trackers_checked']} / {result['picks_checked']} |",
+        "| concurrent conversations | " + cells(lambda lv: str(lv["conversations"])) + " |",
+        "|---|" + "---:|" * len(levels),
+        "| Turns sent (HTTP 200) | " + cells(lambda lv: f"{lv['turns_sent']} ({lv['turns_ok']})") + " |",
+        "| Turn latency, webhook only: p50 / p95 / p99 (ms) | " + cells(lat) + " |",
+        "| Turn latency: mean / max (ms) | " + cells(
+            lambda lv: f"{lv['latency_ms']['mean']:.0f} / {lv['latency_ms']['max']:.0f}") + " |",
+        "| Throughput (turns/s, median of the rounds [lowest–highest]; tracker reads in the wall time) | "
+        + cells(lambda lv: f"**{lv['throughput']:.1f}** [{min(lv['throughput_rounds']):.1f}–"
+                           f"{max(lv['throughput_rounds']):.1f}]") + " |",
+        "| Rounds × turns per round; wall time of all rounds | " + cells(
+            lambda lv: f"{lv['rounds']} × {lv['turns_sent'] // lv['rounds']}; {lv['elapsed_s']:.0f} s") + " |",
+        "| Errors (HTTP ≠ 200, timeouts, apologies, silence, fallback loops, missing slots, cross-talk) | "
+        + cells(errors) + " |",
+        "| Fingerprints checked: trackers read / shown picks checked | " + cells(
+            lambda lv: f"{lv['trackers_checked']} / {lv['picks_checked']}") + " |",
+        "| Destinations (shared by two conversations) | " + cells(
+            lambda lv: f"{lv['destinations']} ({lv['shared_destinations']})") + " |",
+        "| Load average (1 min): start / max / end | " + cells(
+            lambda lv: "{start:.1f} / {max:.1f} / {end:.1f}".format(**lv["load_average"])) + " |",
         "",
-        f"Turn mix: {kinds}. Each conversation has its own destination (all {result['destinations']} "
-        "destinations used), party size and budget drawn from the catalog; after every search-like turn its "
-        "tracker is read and its `location`, `guests` and `budget` slots must be its own, and every property in "
-        "`shown` must be in its destination, sleep its party and cost at most its budget (checked with "
-        "`constraints.Engine`). Latency percentiles are over the webhook calls only.",
-        END_MARK,
+        f"Turn mix: {kinds}. Each conversation has its own fingerprint, a (destination, party, budget) triple "
+        "no other has; where two share a destination, every party the later one states is larger than any "
+        "the earlier one states and its budget is above the earlier one's raised budget. After every turn its "
+        "tracker is read: the `location`, `guests` and `budget` slots must be there (a missing one is an "
+        "error) and be its own, and every property in `shown` must be in its destination, sleep its smallest "
+        "stated party and cost at most its largest stated budget (checked with `constraints.Engine`). "
+        "Latency percentiles are over the webhook calls only.",
     ])
 
 
-def write_benchmarks(section: str, path: Path = BENCHMARKS_MD) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = text.find(START_MARK), text.find(END_MARK)
-    if start != -1 and end > start:
-        text = text[:start] + section + text[end + len(END_MARK):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
+def counts(text: str) -> list[int]:
+    values = [int(part) for part in text.split(",") if part.strip()]
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError("conversation counts must be positive, e.g. 20,50")
+    return values
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--conversations", type=int, default=50)
-    parser.add_argument("--turns", type=int, default=20, help="messages per conversation")
+    parser.add_argument("--conversations", type=counts, default=[20, 50],
+                        help="concurrent conversations, one level per comma-separated count (default 20,50)")
+    parser.add_argument("--turns", type=int, default=8, help="messages per conversation")
+    parser.add_argument("--warmup", type=int, default=2, help="conversations run (not counted) before each level")
+    parser.add_argument("--rounds", type=int, default=3, help="times each level runs (new senders each time)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rasa-url", help="a running Rasa server (loopback); needs --token")
     parser.add_argument("--token", help="its --auth-token, to read trackers")
     parser.add_argument("--catalog", type=Path, help="catalog the servers use (default: knowledge/catalog.csv)")
     parser.add_argument("--request-timeout", type=float, default=120.0, help="seconds per HTTP request")
-    parser.add_argument("--hard-timeout", type=float, default=1200.0, help="seconds for the whole load phase")
+    parser.add_argument("--hard-timeout", type=float, default=1200.0, help="seconds for each level's load phase")
     parser.add_argument("--start-timeout", type=float, default=600.0, help="seconds to wait for own servers")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     parser.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
@@ -389,8 +512,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--rasa-url and --token go together")
     if args.rasa_url and not re.match(r"^https?://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/?$", args.rasa_url):
         parser.error("loopback only: --rasa-url must be http://127.0.0.1:<port> or http://localhost:<port>")
-    if args.conversations < 1 or args.turns < 1:
-        parser.error("--conversations and --turns must be at least 1")
+    if args.turns < 1 or args.warmup < 0 or args.rounds < 1:
+        parser.error("--turns and --rounds must be at least 1, --warmup at least 0")
 
     # a backstop so the script always stops by itself, servers included
     def on_alarm(signum: int, frame: object) -> None:
@@ -401,38 +524,37 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGALRM, on_alarm)
     signal.signal(signal.SIGTERM, on_term)
-    signal.alarm(int(args.start_timeout + args.hard_timeout + 120))
+    signal.alarm(int(args.start_timeout + (args.hard_timeout + 60) * len(args.conversations) * (args.rounds + 1)
+                     + 120))
 
     engine = Engine.load(catalog_path=args.catalog)
-    plans = draw_plans(engine, args.conversations, args.turns, args.seed)
+    stamp = f"load-{datetime.now(timezone.utc):%H%M%S}-{random.Random(args.seed).randrange(16**6):06x}"
+    levels: list[dict[str, Any]] = []
     services, workdir, failed = None, None, True
     try:
         if args.rasa_url:
             rasa_url, token = args.rasa_url.rstrip("/"), args.token
             setup = f"Servers already running at {rasa_url}."
         else:
-            from scripts.services import RASA_DIR, Ports, Services, free_ports
-
-            workdir = Path(tempfile.mkdtemp(prefix="stays-load-"))
-            env = {"STAYS_CATALOG": str(args.catalog.resolve())} if args.catalog else {}
-            services = Services(Ports(*free_ports(3)), tracker_db=workdir / "tracker.db",
-                                log_dir=workdir / "logs", extra_env=env, web=False)
-            model = RASA_DIR / "models" / "stays.tar.gz"
-            print(f"Starting an action server and a Rasa server on free loopback ports (logs: {workdir}/logs)...",
-                  flush=True)
-            began = time.perf_counter()
-            services.start(timeout=args.start_timeout)
+            services, workdir, setup = start_own_servers(args.catalog, args.start_timeout)
             rasa_url, token = services.rasa_url, services.token
-            setup = (f"Servers started by the script with scripts/services.py on loopback: one action server and "
-                     f"one Rasa server (SQLite tracker store, in-memory lock store), model "
-                     f"`{model.relative_to(ROOT)}` of {datetime.fromtimestamp(model.stat().st_mtime, timezone.utc):%Y-%m-%d %H:%M} UTC "
-                     f"(ready {time.perf_counter() - began:.0f} s after start).")
-        load_start = os.getloadavg()[0]
-        print(f"Running {len(plans)} conversations x {args.turns} turns against {rasa_url}...", flush=True)
-        outcome, elapsed, timed_out, loads = asyncio.run(run_load(
-            plans, rasa_url, token, engine, args.turns, args.request_timeout, args.hard_timeout))
-        load_end = os.getloadavg()[0]
-        failed = bool(outcome.errors)
+        for size in args.conversations:
+            if args.warmup:
+                warm = draw_plans(engine, args.warmup, args.turns, args.seed + 1, run=f"{stamp}-warm{size}")
+                asyncio.run(run_load(warm, rasa_url, token, engine, args.turns, args.request_timeout,
+                                     args.hard_timeout))
+            load_start = os.getloadavg()[0]
+            rounds = []
+            for r in range(args.rounds):  # the same plans each round, under new senders
+                plans = draw_plans(engine, size, args.turns, args.seed, run=f"{stamp}-c{size}-r{r}")
+                print(f"Running {len(plans)} conversations x {args.turns} turns against {rasa_url} "
+                      f"(round {r + 1}/{args.rounds})...", flush=True)
+                rounds.append(asyncio.run(run_load(
+                    plans, rasa_url, token, engine, args.turns, args.request_timeout, args.hard_timeout)))
+            level = level_result(plans, args.turns, rounds, load_start, os.getloadavg()[0])
+            levels.append(level)
+            report_level(level)
+        failed = any(level["errors"] for level in levels)
     except KeyboardInterrupt:
         print("load.py: interrupted", file=sys.stderr)
         return 1
@@ -448,50 +570,55 @@ def main(argv: list[str] | None = None) -> int:
         elif workdir is not None:
             print(f"Server logs kept in {workdir}/logs", file=sys.stderr)
 
-    lat = [s * 1000 for s in outcome.latencies]
-    turns_sent = sum(outcome.turns.values())
-    result = {
-        "date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
-        "machine": machine(),
-        "setup": setup,
-        "conversations": len(plans),
-        "turns_per_conversation": args.turns,
-        "destinations": len({p.location for p in plans}),
-        "turns_sent": turns_sent,
-        "turns_ok": len(lat),
-        "turn_kinds": dict(outcome.turns),
-        "latency_ms": {"p50": percentile(lat, 0.5), "p95": percentile(lat, 0.95), "p99": percentile(lat, 0.99),
-                       "mean": statistics.fmean(lat) if lat else float("nan"), "max": max(lat, default=float("nan"))},
-        "elapsed_s": elapsed,
-        "throughput": turns_sent / elapsed if elapsed else 0.0,
-        "trackers_checked": outcome.trackers_checked,
-        "picks_checked": outcome.picks_checked,
-        "errors": outcome.errors,
-        "error_kinds": dict(outcome.error_kinds),
-        "warnings": outcome.warnings,
-        "timed_out": timed_out,
-        "load_average": {"start": load_start, "max": max(loads + [load_start, load_end]), "end": load_end},
-    }
-    print(f"\nTurns: {turns_sent} sent, {len(lat)} answered with HTTP 200, in {elapsed:.1f} s "
-          f"({result['throughput']:.1f} turns/s)")
-    print(f"Turn latency (webhook only): p50 {result['latency_ms']['p50']:.0f} ms, p95 {result['latency_ms']['p95']:.0f} ms, "
-          f"p99 {result['latency_ms']['p99']:.0f} ms, max {result['latency_ms']['max']:.0f} ms")
-    print(f"Cross-talk checks: {outcome.trackers_checked} trackers, {outcome.picks_checked} picks")
-    print(f"Load average (1 min): {load_start:.2f} at the start, max {result['load_average']['max']:.2f}, "
-          f"{load_end:.2f} at the end")
-    print(f"Turn mix: {dict(outcome.turns)}")
-    if outcome.warnings:
-        print(f"{len(outcome.warnings)} warning(s), e.g.:\n  " + "\n  ".join(outcome.warnings[:10]))
-    if outcome.errors:
-        print(f"{len(outcome.errors)} ERROR(S) ({dict(outcome.error_kinds)}), e.g.:\n  " + "\n  ".join(outcome.errors[:20]))
+    run = {"date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", "machine": machine(), "setup": setup,
+           "turns": args.turns, "warmup": args.warmup, "rounds": args.rounds, "levels": levels}
+    if args.json:
+        args.json.write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
+    if not args.no_write:
+        replace_section(BENCHMARKS_MD, START_MARK, END_MARK, markdown(run))
+        print(f"Wrote the figures into {BENCHMARKS_MD} between {START_MARK} and {END_MARK}")
+    return 1 if failed else 0
+
+
+def start_own_servers(catalog: Path | None, timeout: float) -> tuple[Any, Path, str]:
+    """An action server and a Rasa server on free loopback ports, with a fresh SQLite tracker store."""
+    from scripts.services import RASA_DIR, Ports, Services, free_ports
+
+    workdir = Path(tempfile.mkdtemp(prefix="stays-load-"))
+    env = {"STAYS_CATALOG": str(catalog.resolve())} if catalog else {}
+    services = Services(Ports(*free_ports(3)), tracker_db=workdir / "tracker.db", log_dir=workdir / "logs",
+                        extra_env=env, web=False)
+    model = RASA_DIR / "models" / "stays.tar.gz"
+    print(f"Starting an action server and a Rasa server on free loopback ports (logs: {workdir}/logs)...",
+          flush=True)
+    began = time.perf_counter()
+    try:
+        services.start(timeout=timeout)
+    except BaseException:
+        services.stop()
+        raise
+    setup = (f"Servers started by the script with scripts/services.py on loopback: one action server and one "
+             f"Rasa server (SQLite tracker store, in-memory lock store), model `{model.relative_to(ROOT)}` of "
+             f"{datetime.fromtimestamp(model.stat().st_mtime, timezone.utc):%Y-%m-%d %H:%M} UTC "
+             f"(ready {time.perf_counter() - began:.0f} s after start).")
+    return services, workdir, setup
+
+
+def report_level(level: dict[str, Any]) -> None:
+    lat = level["latency_ms"]
+    print(f"\n{level['conversations']} conversations: {level['turns_sent']} turns sent, {level['turns_ok']} "
+          f"answered with HTTP 200, in {level['elapsed_s']:.1f} s over {level['rounds']} rounds "
+          f"(median {level['throughput']:.1f} turns/s; rounds {[round(x, 1) for x in level['throughput_rounds']]})")
+    print(f"Turn latency (webhook only): p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms, "
+          f"p99 {lat['p99']:.0f} ms, max {lat['max']:.0f} ms")
+    print(f"Fingerprint checks: {level['trackers_checked']} trackers, {level['picks_checked']} picks; "
+          f"load average {level['load_average']}")
+    print(f"Turn mix: {level['turn_kinds']}")
+    if level["errors"]:
+        print(f"{len(level['errors'])} ERROR(S) ({level['error_kinds']}), e.g.:\n  "
+              + "\n  ".join(level["errors"][:20]))
     else:
         print("Errors: none")
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
-    if not args.no_write:
-        write_benchmarks(markdown(result))
-        print(f"Wrote the figures into {BENCHMARKS_MD} between {START_MARK} and {END_MARK}")
-    return 1 if outcome.errors else 0
 
 
 if __name__ == "__main__":
