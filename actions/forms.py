@@ -1,9 +1,12 @@
 """`validate_search_form`: every message that sets or changes the search lands here.
 
-The form asks for place, guests, budget and (once) must-haves; but values come
+The form needs only the place to search at all, so it asks only for that: a
+traveller sees places as soon as the place is known, and everything else
+(party size, budget, must-haves) is a refinement offered beside the results.
+A refinement the traveller picks ("Set a budget") is kept in the `refining`
+slot; the form then asks that one question and searches again. Values come
 from any message, several at a time, and may change at any point, so
-extraction reads every constraint slot, not only the one requested. The
-budget is not asked when the traveller said they have none.
+extraction reads every constraint slot, not only the one requested.
 """
 from __future__ import annotations
 
@@ -12,17 +15,30 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from .engine_holder import engine, today
 from .extraction import read_message
-from .search_state import CONSTRAINT_SLOTS, FORM_SLOTS
+from .search_state import CONSTRAINT_SLOTS, NEEDED_TO_SEARCH, REFINEMENTS
 from .validation import validate_candidates
 
 _RESET_SLOTS = ("offset", "reference_id", "excluded", "waived")
 # intents the form answers itself: rejecting them would leave no rule to reply
-_ANSWERS = {"search", "inform", "remove_constraint", "set_priority", "affirm", "deny"}
+_ANSWERS = {"search", "inform", "remove_constraint", "set_priority", "affirm", "deny", "refine"}
+# a refinement button carries no constraint: it only says which question to ask
+_CHOOSING_A_REFINEMENT = "refine"
+
+
+def _chose_a_refinement(tracker: Tracker) -> bool:
+    """A refinement button was pressed (or named): the `refine` intent with its `refinement` entity.
+
+    A typed message classified `refine` without one is read like any other,
+    so "free parking please" still adds free parking whatever DIET thought.
+    """
+    message = tracker.latest_message or {}
+    return ((message.get("intent") or {}).get("name") == _CHOOSING_A_REFINEMENT
+            and any(e.get("entity") == "refinement" for e in message.get("entities") or []))
 
 
 class ValidateSearchForm(FormValidationAction):
@@ -33,15 +49,42 @@ class ValidateSearchForm(FormValidationAction):
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[Text]:
-        if tracker.get_slot("budget_flexible"):
-            return [slot for slot in FORM_SLOTS if slot != "budget"]
-        return list(FORM_SLOTS)
+        """The place, plus the one refinement the traveller chose to give, if any.
+
+        "No limit" answers "what's your budget?" without filling `budget`.
+        """
+        refining = tracker.get_slot("refining")
+        if refining not in REFINEMENTS or (refining == "budget" and tracker.get_slot("budget_flexible")):
+            return list(NEEDED_TO_SEARCH)
+        return [*NEEDED_TO_SEARCH, refining]
+
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> EventType | None:
+        """The refinement just chosen is asked even when it has a value: "Set a budget" changes it.
+
+        Asked a refinement, a traveller who says something else instead
+        ("Lisbon instead", "4 of us") gets the search with it, not the same
+        question again: a refinement is optional.
+        """
+        refining = tracker.get_slot("refining")
+        if not tracker.get_slot("location"):
+            return await super().next_requested_slot(dispatcher, tracker, domain)
+        if _chose_a_refinement(tracker) and refining in REFINEMENTS:
+            return SlotSet(REQUESTED_SLOT, refining)
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        changed = set(tracker.slots_to_validate()) & set(CONSTRAINT_SLOTS)
+        if requested in REFINEMENTS and changed and requested not in changed:
+            return SlotSet(REQUESTED_SLOT, None)
+        return await super().next_requested_slot(dispatcher, tracker, domain)
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        if _chose_a_refinement(tracker):
+            return []
         reading = read_message(
-            engine(), message.get("text") or "", (message.get("intent") or {}).get("name"),
+            engine(), message.get("text") or "", intent,
             message.get("entities") or [], tracker.current_slot_values(), tracker.get_slot("requested_slot"),
             today(),
         )
@@ -68,11 +111,17 @@ class ValidateSearchForm(FormValidationAction):
         """An answer with nothing usable in it: say so and let the form ask again.
 
         Rejecting the form here would hand the turn to the policies, and no
-        rule replies to an unclear answer in the middle of a form.
+        rule replies to an unclear answer in the middle of a form. Choosing
+        another refinement while one is asked is an answer too: the form
+        then asks the new question.
         """
         requested = tracker.get_slot("requested_slot")
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if requested is None or intent not in _ANSWERS:
+        if requested is None:
+            return []
+        if _chose_a_refinement(tracker):
+            return [SlotSet("refining", tracker.get_slot("refining"))]
+        if intent not in _ANSWERS:
             return []
         dispatcher.utter_message(text="Sorry, I didn't catch that.")
         return [SlotSet(requested, tracker.get_slot(requested))]

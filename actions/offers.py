@@ -24,20 +24,22 @@ def relaxation_offers(result: SearchResult, slots: Mapping[str, Any], engine: En
     """The best few repairs, one per attribute, cheapest first (the engine's order)."""
     offers: list[dict[str, Any]] = []
     used: set[str] = set()
+    elsewhere = _elsewhere(slots, engine)
     for relaxation in result.relaxations:
         attributes = {c.attribute for c in relaxation.removed}
         if relaxation.kind == "drop" and attributes & NOT_OFFERED:
             continue
         if "accommodates" in attributes:
             continue
-        primary = _primary(relaxation)
+        primary = _primary(relaxation, every_place=elsewhere)
         if primary in used:
             continue
         updates = slot_updates_for_change(relaxation.removed, relaxation.added, slots)
         if not updates:
             continue
         updates["offset"] = 0.0
-        offers.append(offer(relaxation.description, relaxation.matches, updates, relaxation.kind))
+        offers.append(offer(relaxation.description, relaxation.matches, updates, relaxation.kind,
+                            **_place_of(relaxation)))
         used.add(primary)
         if len(offers) == limit:
             break
@@ -57,7 +59,7 @@ def _elsewhere_with_less(result: SearchResult, slots: Mapping[str, Any], engine:
     results; the count is of that exact search.
     """
     here = slots.get("location")
-    if not here:
+    if not here or _elsewhere(slots, engine):
         return []
     places = engine.catalog.places
     nearby_km = float(engine.knowledge.setting("relaxation", "nearby_km"))
@@ -90,7 +92,7 @@ def place_offers(engine: Engine, slots: Mapping[str, Any], limit: int = MAX_OFFE
     most similar first — the last resort when nothing close can work.
     """
     here = slots.get("location")
-    if not here:
+    if not here or _elsewhere(slots, engine):
         return []
     places = engine.catalog.places
     trial = {**slots, "neighbourhood": None, "near_km": None}
@@ -105,7 +107,7 @@ def place_offers(engine: Engine, slots: Mapping[str, Any], limit: int = MAX_OFFE
         km = places.distance_km[places.code_of[here], places.code_of[name]]
         updates = {"location": name, "neighbourhood": None, "near_km": None, "excluded": [], "offset": 0.0}
         offers.append(offer(f"Try {name} ({km:,.0f} km away): {places_count(counts[name])}", counts[name], updates,
-                            "substitute"))
+                            "substitute", place=name))
     return offers
 
 
@@ -124,15 +126,34 @@ def places_count(count: int) -> str:
     return f"{count} place" if count == 1 else f"{count} places"
 
 
-def offer(label: str, matches: int, updates: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {"label": label, "matches": int(matches), "updates": updates, "kind": kind}
+def offer(label: str, matches: int, updates: dict[str, Any], kind: str, **place: Any) -> dict[str, Any]:
+    """One offer; moving to another destination also carries its name as `place`."""
+    return {"label": label, "matches": int(matches), "updates": updates, "kind": kind, **place}
 
 
-def _primary(relaxation: Relaxation) -> str:
-    """What a relaxation is about, for diversity: 'amenities:pool', 'price_per_night'."""
+def _place_of(relaxation: Relaxation) -> dict[str, Any]:
+    """The destination a location substitute moves to (its label says how far it is)."""
+    if relaxation.kind != "substitute" or [c.attribute for c in relaxation.added] != ["location"]:
+        return {}
+    return {"place": relaxation.added[0].value}
+
+
+def _elsewhere(slots: Mapping[str, Any], engine: Engine) -> bool:
+    """The traveller named a place we hold no stays in (the engine offers the nearest)."""
+    return bool(slots.get("location")) and slots["location"] not in engine.catalog.places.code_of
+
+
+def _primary(relaxation: Relaxation, every_place: bool = False) -> str:
+    """What a relaxation is about, for diversity: 'amenities:pool', 'price_per_night'.
+
+    With `every_place` (no stays where the traveller is going) each nearby
+    destination is an offer of its own: the nearest few are the answer.
+    """
     first = relaxation.removed[0]
     if first.attribute == "amenities":
         return f"amenities:{first.value}"
+    if every_place and first.attribute == "location" and relaxation.added:
+        return f"location:{relaxation.added[0].value}"
     if first.attribute in ("dates", "nights", "total_price"):
         return "stay"
     return first.attribute

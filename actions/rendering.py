@@ -8,7 +8,7 @@ custom payload of cards the web page draws.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from constraints import Engine, Result, SearchResult
 from constraints.text import counted
@@ -119,6 +119,50 @@ def no_results_messages(engine: Engine, result: SearchResult, offers: list[dict[
                          + "; ".join(alternative.misses))
     buttons = [button(offer_title(offer), "choose_offer", ordinal=k) for k, offer in enumerate(offers, start=1)]
     return [Message(text="\n".join(lines), buttons=buttons)]
+
+
+# The refinements offered beside results while they are unset: (slot, button title).
+_REFINEMENT_BUTTONS = (("budget", "Set a budget"), ("guests", "How many guests"), ("amenities", "Must-haves"))
+
+
+def refinement_buttons(slots: Mapping[str, Any]) -> list[dict[str, str]]:
+    """'Set a budget', 'How many guests', 'Must-haves': what the search was made without.
+
+    Must-haves are always offered (there can be one more); a budget and a
+    party size only while unset, and no budget after "no limit".
+    """
+    missing = {
+        "budget": slots.get("budget") is None and not slots.get("budget_flexible"),
+        "guests": not slots.get("guests"),
+        "amenities": True,
+    }
+    return [button(title, "refine", refinement=slot) for slot, title in _REFINEMENT_BUTTONS if missing[slot]]
+
+
+def defaults_note(slots: Mapping[str, Any]) -> str | None:
+    """'I searched without a budget; set one below.': the defaults a search used, said once."""
+    no_budget = slots.get("budget") is None and not slots.get("budget_flexible")
+    no_party = not slots.get("guests")
+    if no_budget and no_party:
+        return "I searched without a budget or a party size; set them below."
+    if no_budget:
+        return "I searched without a budget; set one below."
+    if no_party:
+        return "I searched for any party size; tell me how many of you are going."
+    return None
+
+
+def nearest_places_messages(asked: str, offers: list[dict[str, Any]]) -> list[Message]:
+    """'No stays in Nairobi yet. The nearest I have: Cape Town, 4,100 km, 80 places; ...' as buttons."""
+    nearest = "; ".join(place_choice(offer) for offer in offers)
+    text = f"No stays in {asked} yet. The nearest I have: {nearest}."
+    buttons = [button(place_choice(offer), "choose_offer", ordinal=k) for k, offer in enumerate(offers, start=1)]
+    return [Message(text=text, buttons=buttons)]
+
+
+def place_choice(offer: dict[str, Any]) -> str:
+    """'Cape Town, 4,100 km away, 80 places': the engine's words for the place, and the count."""
+    return f"{offer['label'].rsplit(':', 1)[0]}, {counted(offer['matches'], 'place')}"
 
 
 def offer_title(offer: dict[str, Any]) -> str:

@@ -20,7 +20,8 @@ from constraints.errors import StaysError
 from constraints.query import json_value
 
 from .offers import critique_offers, relaxation_offers
-from .rendering import Message, button, no_results_messages, offer_title, results_messages
+from .rendering import (Message, button, defaults_note, nearest_places_messages, no_results_messages, offer_title,
+                        refinement_buttons, results_messages)
 from .search_state import describe_search, query_from_slots
 
 logger = logging.getLogger(__name__)
@@ -80,18 +81,26 @@ def search_and_reply(engine: Engine, dispatcher: CollectingDispatcher, tracker: 
             offers = (relaxation_offers(result, slots, engine) if few
                       else critique_offers(engine, query, result.results[0].id, slots))
         choices = [button(offer_title(o), "choose_offer", ordinal=k) for k, o in enumerate(offers, start=1)]
-        messages = results_messages(engine, result, title, channel, choices)
+        refinements = refinement_buttons(slots) if offset == 0 else []
+        messages = results_messages(engine, result, title, channel, [*refinements, *choices])
         if offers:
             lines = [f"{k}. {o['label']}" for k, o in enumerate(offers, start=1)]
             intro = "To see more places:" if few else "Or narrow it down, compared with the first one:"
             messages[-1].text = (messages[-1].text or "") + f"\n{intro}\n" + "\n".join(lines)
+        note = defaults_note(slots) if offset == 0 else None
+        if note:
+            messages[-1].text = (messages[-1].text or "") + "\n" + note
         send(dispatcher, messages, search=search_record(result))
     elif result.total_matches:
         send(dispatcher, [Message(text=f"That's all {result.total_matches} places {describe_search(slots, engine)}. "
                                        "Tell me what to change, or say \"cheaper\" or \"bigger\".")])
     else:
         offers = relaxation_offers(result, slots, engine)
-        messages = no_results_messages(engine, result, offers)
+        unknown_place = slots.get("location") and slots["location"] not in engine.catalog.places.code_of
+        if unknown_place and offers and all(o.get("place") for o in offers):
+            messages = nearest_places_messages(str(slots["location"]), offers)
+        else:
+            messages = no_results_messages(engine, result, offers)
         if heading:
             messages.insert(0, Message(text=heading))
         send(dispatcher, messages, search=search_record(result))

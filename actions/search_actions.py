@@ -55,14 +55,14 @@ def _pick(shown: List[str], ordinal: int | None) -> tuple[int, str] | None:
 
 
 class ActionRecommend(Action):
-    """Search with the completed form's slots."""
+    """Search with the completed form's slots; the refinement just given is done."""
 
     def name(self) -> Text:
         return "action_recommend"
 
     @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
-        return search_and_reply(engine(), dispatcher, tracker, {"offset": 0.0})
+        return search_and_reply(engine(), dispatcher, tracker, {"offset": 0.0, "refining": None})
 
 
 class ActionShowMore(Action):
@@ -215,8 +215,10 @@ class ActionApplyOffer(Action):
             options = "; ".join(f"{k}. {o['label']}" for k, o in enumerate(offers, 1))
             dispatcher.utter_message(text=f"Which one? {options}")
             return []
+        change = chosen["label"].rsplit(":", 1)[0]
+        named_first = bool(chosen.get("place")) and change.startswith(chosen["place"])  # "Cape Town, 4,100 km away"
         return search_and_reply(engine(), dispatcher, tracker, dict(chosen["updates"]),
-                                heading=f"OK — {lower_first(chosen['label'].rsplit(':', 1)[0])}.")
+                                heading=f"OK — {change if named_first else lower_first(change)}.")
 
     @staticmethod
     def _asks_to_drop(tracker: Tracker) -> bool:

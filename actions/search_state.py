@@ -20,7 +20,11 @@ CONSTRAINT_SLOTS = (
     "budget_flexible", "amenities", "nice_to_have", "property_type", "room_type", "bedrooms",
     "nights", "check_in", "check_out", "min_rating", "pets", "context", "priorities",
 )
-FORM_SLOTS = ("location", "guests", "budget", "amenities")
+# The only thing a search cannot do without; the rest has a default (any party size, no
+# budget, no must-haves) and is offered as a refinement beside the results.
+NEEDED_TO_SEARCH = ("location",)
+# What the traveller can choose to give after the results, each asked by the form.
+REFINEMENTS = ("guests", "budget", "amenities")
 PRIORITY_WORDS = ("must", "flexible")
 
 

@@ -49,6 +49,9 @@ def check_location(raw: Any, engine: Engine) -> Checked:
     except UnknownValueError as error:
         known = [d.name for d in engine.catalog.places.destinations]
         return Checked(None, _did_you_mean(error, known, "Places"))
+    if found.elsewhere is not None:
+        # kept by its name: the search then answers with the destinations nearest to it, as buttons
+        return Checked(str(found.elsewhere))
     return Checked(found.value, f"{found.value}, I assume." if found.corrected else None)
 
 

@@ -5,6 +5,7 @@ answers and which slots change, as a Rasa server would see it.
 """
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -14,7 +15,9 @@ from actions.forms import ValidateSearchForm
 from actions.search_actions import ActionApplyOffer, ActionCritique, ActionDetails, ActionRecommend, ActionShowMore
 from actions.start_over import ActionStartOver
 from constraints import Engine
-from tests.rasa_trackers import Conversation
+from actions.offers import offer
+from actions.rendering import nearest_places_messages
+from tests.rasa_trackers import Conversation, make_tracker
 
 PRICE = re.compile(r"€[\d,]+ a night")
 
@@ -35,11 +38,6 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 def search(conversation: Conversation, text: str, intent: str = "search", entities=(), requested=None):
     turn = conversation.run(ValidateSearchForm(), text, intent, entities, requested)
     return turn
-
-
-def complete(conversation: Conversation) -> None:
-    """What the form does once nothing is missing: must-haves asked once, then search."""
-    conversation.slots.setdefault("amenities", conversation.slots.get("amenities") or [])
 
 
 # --- the form: reading and checking values -----------------------------------------------
@@ -120,6 +118,100 @@ def test_a_dog_becomes_a_pets_allowed_requirement() -> None:
     assert turn.slot("shown")
     assert all("pets_allowed" in engine_holder.engine().show(pid)["amenities"] for pid in turn.slot("shown"))
     assert "travelling with a pet" in turn.text.lower() or "pets" in turn.text.lower()
+
+
+# --- the form needs only the place; the rest are refinements beside the results ---------
+
+
+def requested_after(chat: Conversation, text: str, intent: str, entities=(), requested=None):
+    """The question the form asks next: the `requested_slot` the validation action sets."""
+    turn = search(chat, text, intent=intent, entities=entities, requested=requested)
+    return turn.slot("requested_slot") if turn.sets("requested_slot") else "unchanged"
+
+
+def test_the_place_alone_completes_the_form() -> None:
+    chat = Conversation()
+    assert requested_after(chat, "somewhere in Porto", "search") == "unchanged"
+    assert chat.slots["location"] == "Porto"
+    assert asyncio.run(ValidateSearchForm().required_slots(["location"], None, make_tracker("", "search", chat.slots),
+                                                           {})) == ["location"]
+
+
+@pytest.mark.parametrize("refinement", ["budget", "guests", "amenities"])
+def test_choosing_a_refinement_asks_it_even_when_it_has_a_value(refinement: str) -> None:
+    chat = Conversation({"location": "Porto", "guests": 2.0, "budget": 90.0, "amenities": ["wifi"],
+                         "refining": refinement})
+    asked = requested_after(chat, f'/refine{{"refinement": "{refinement}"}}', "refine",
+                            [{"entity": "refinement", "value": refinement}])
+    assert asked == refinement
+    assert chat.slots["budget"] == 90.0 and chat.slots["amenities"] == ["wifi"]
+
+
+def test_the_refinement_answered_completes_the_form_and_the_search_forgets_it() -> None:
+    chat = Conversation({"location": "Porto", "refining": "budget"})
+    assert requested_after(chat, "120", "inform", requested="budget") is None
+    assert chat.slots["budget"] == 120
+    chat.run(ActionRecommend(), "", "inform")
+    assert chat.slots["refining"] is None
+
+
+def test_a_typed_message_read_as_refine_without_its_entity_is_still_read() -> None:
+    chat = Conversation({"location": "Porto", "guests": 3.0})
+    search(chat, "free parking for the car please", intent="refine")
+    assert chat.slots["amenities"] == ["free_parking"]
+
+
+def test_saying_something_else_when_asked_a_refinement_searches_with_it() -> None:
+    chat = Conversation({"location": "Porto", "refining": "budget"})
+    assert requested_after(chat, "4 of us", "inform", requested="budget") is None
+    assert chat.slots["guests"] == 4 and chat.slots.get("budget") is None
+
+
+def test_no_limit_answers_the_budget_refinement() -> None:
+    chat = Conversation({"location": "Porto", "refining": "budget", "budget_flexible": True})
+    assert asyncio.run(ValidateSearchForm().required_slots(["location"], None, make_tracker("", "inform", chat.slots),
+                                                           {})) == ["location"]
+
+
+def test_results_with_only_a_place_say_the_defaults_and_offer_refinements() -> None:
+    chat = Conversation({"location": "Porto"})
+    turn = chat.run(ActionRecommend(), "", "search")
+    assert len(chat.slots["shown"]) == 3
+    assert "without a budget or a party size" in turn.text
+    assert {"Set a budget", "How many guests", "Must-haves"} <= set(turn.buttons)
+
+
+def test_results_with_everything_given_offer_only_must_haves() -> None:
+    chat = Conversation({"location": "Porto", "guests": 2.0, "budget": 100.0})
+    turn = chat.run(ActionRecommend(), "", "search")
+    assert "without" not in turn.text and "any party size" not in turn.text
+    assert "Must-haves" in turn.buttons
+    assert "Set a budget" not in turn.buttons and "How many guests" not in turn.buttons
+
+
+def test_a_place_with_no_stays_lists_the_nearest_with_distance_and_count() -> None:
+    chat = Conversation()
+    search(chat, "Nairobi", intent="inform", requested="location")
+    assert chat.slots["location"].startswith("Nairobi")
+    turn = chat.run(ActionRecommend(), "", "search")
+    assert turn.text.startswith("No stays in Nairobi")
+    assert "The nearest I have: " in turn.text and "Annecy" not in turn.text
+    offers = chat.slots["offers"]
+    assert len(offers) >= 2 and all(o.get("place") for o in offers)
+    assert all(re.fullmatch(r"[\w ]+, [\d,]+ km away, \d+ places?", title) for title in turn.buttons), turn.buttons
+    chosen = chat.run(ActionApplyOffer(), "1", "choose_offer", [{"entity": "ordinal", "value": "1"}])
+    assert chat.slots["location"] == offers[0]["place"]
+    assert chosen.text.startswith(f"OK — {offers[0]['place']}")
+    assert chat.slots["shown"]
+
+
+def test_the_nearest_places_read_as_one_sentence() -> None:
+    offers = [offer("Cape Town, 4,100 km away", 80, {}, "substitute", place="Cape Town"),
+              offer("Stellenbosch, 4,100 km away", 12, {}, "substitute", place="Stellenbosch")]
+    message, = nearest_places_messages("Nairobi", offers)
+    assert message.text == ("No stays in Nairobi yet. The nearest I have: Cape Town, 4,100 km away, 80 places; "
+                            "Stellenbosch, 4,100 km away, 12 places.")
+    assert message.buttons[0]["payload"] == '/choose_offer{"ordinal": "1"}'
 
 
 # --- recommending, repairing, critiquing --------------------------------------------------

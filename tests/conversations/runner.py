@@ -27,8 +27,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
 
-import numpy as np
 import yaml
+
+from tests.engine_oracle import Oracle
 
 SCRIPTS_DIR = Path(__file__).resolve().parent
 TEST_TODAY = "2026-11-28"  # the day the scripts' dates are resolved against (a Saturday)
@@ -307,6 +308,14 @@ class Outcome:
             raise AssertionError(self.message())
 
 
+@dataclass(frozen=True)
+class _Stay:
+    """Check-in and check-out, the way the oracle reads a stay."""
+
+    check_in: date
+    check_out: date
+
+
 @dataclass
 class Shown:
     """A property recommended in one turn."""
@@ -325,6 +334,7 @@ class Replayer:
         self.engine = engine
         self.echo = echo
         self.keep_going = keep_going
+        self._stays: Oracle | None = None
 
     # --- the conversation ---------------------------------------------------------------
 
@@ -588,14 +598,10 @@ class Replayer:
             return lambda s: (all(a in s.record["amenities"] for a in wanted),
                               "lacks " + ", ".join(a for a in wanted if a not in s.record["amenities"]))
         if name == "free_between":
-            from constraints import StayDates
-
-            stay = StayDates(*(v if isinstance(v, date) else date.fromisoformat(str(v)) for v in value))
-            calendar = engine.catalog.availability
-            if calendar is None:
-                raise ValueError("the catalog has no availability calendar")
-            return lambda s: (bool(calendar.free(stay, np.array([engine.catalog.row(s.id)]))[0]),
-                              f"booked on some night {stay}")
+            check_in, check_out = (v if isinstance(v, date) else date.fromisoformat(str(v)) for v in value)
+            stays = self.stays()
+            return lambda s: (not stays.booked(stays.row(s.id), check_in, check_out),
+                              f"booked on some night from {check_in} to {check_out}")
         if name == "max_total_price":
             return self._total_price_test(value, slots)
         if name == "within_budget":
@@ -630,23 +636,28 @@ class Replayer:
                               f"{km(s.record):.2f} km from {point.name}, not nearer than {reference:.2f} km")
         raise ValueError(f"unknown condition {name}")
 
-    def _total_price_test(self, limit: float, slots: Mapping[str, Any]) -> Callable[[Shown], tuple[bool, str]]:
-        """The stay's price as the engine computes it, for the dates (or nights) in the slots."""
-        from constraints import StayDates, build_query
-        from constraints.masks import QueryEvaluator
+    def stays(self) -> Oracle:
+        """Booked nights and night prices read from the catalog's own files (catalog and calendar CSV,
+        engine.yml's pricing factors, locations.yml's high seasons), not through the engine's code."""
+        if self._stays is None:
+            directory = self.engine.knowledge.directory
+            self._stays = Oracle.for_catalog(directory, directory / "catalog.csv")
+        return self._stays
 
-        engine = self.engine
-        stay = None
+    def _total_price_test(self, limit: float, slots: Mapping[str, Any]) -> Callable[[Shown], tuple[bool, str]]:
+        """The stay's price for the dates (or nights) in the slots, priced from the files by the oracle."""
+        stay: tuple[str, Any] | None = None
         if slots.get("check_in") and slots.get("check_out"):
-            stay = StayDates(date.fromisoformat(slots["check_in"]), date.fromisoformat(slots["check_out"]))
-        nights = int(slots["nights"]) if slots.get("nights") else None
-        if stay is None and not nights:
+            stay = ("dates", _Stay(date.fromisoformat(slots["check_in"]), date.fromisoformat(slots["check_out"])))
+        elif slots.get("nights"):
+            stay = ("nights", int(slots["nights"]))
+        if stay is None:
             raise ValueError("max_total_price needs dates or nights in the slots")
-        evaluator = QueryEvaluator(engine.catalog, engine.knowledge, build_query(dates=stay, nights=nights))
+        stays = self.stays()
 
         def test(s: Shown) -> tuple[bool, str]:
-            row = np.array([engine.catalog.row(s.id)])
-            total = float(evaluator.stay_total_base(row)[0])
+            row = stays.row(s.id)
+            total = stays.stay_total(row, stay) * stays.rates[row["currency"]]
             return total <= limit + 1e-6, f"€{total:,.0f} for the stay"
 
         return test
