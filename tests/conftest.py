@@ -136,3 +136,14 @@ def rest(assistant):
     from tests.live import RestClient
 
     return RestClient(assistant)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many real Inside Airbnb cities the real-data tests ran on (or why none), in every log."""
+    from real_data import summary
+
+    lines = summary()
+    if lines:
+        terminalreporter.section("real data")
+        for line in lines:
+            terminalreporter.write_line(line)

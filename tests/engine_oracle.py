@@ -7,6 +7,10 @@ coordinates), so a mistake shared by the engine and its own loader does not
 hide here. Only the engine's *data* types (Constraint, StayDates) are used, to
 read the constraints a query holds.
 
+The oracle expands a query itself (`Oracle.expand`, `Oracle.expand_request`):
+it reads rules.yml and applies the rules with its own evaluator, so a property
+test compares the engine's expanded query with the oracle's instead of trusting it.
+
 A comparison that lands within a hair of its boundary (a stay total computed in
 a different floating-point order, a distance at exactly the radius) raises
 `Ambiguous`: the engine and the oracle may both be right, so property tests
@@ -95,6 +99,15 @@ def read_catalog_rows(path: Path | str) -> list[dict[str, Any]]:
         return [normalise_row(row) for row in csv.DictReader(handle)]
 
 
+def read_calendar_runs(path: Path | str) -> list[Run]:
+    """A calendar CSV ("# window: FIRST LAST", then id,start,end,available,price) as runs."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        handle.readline()  # the window line
+        return [Run(row["id"], date.fromisoformat(row["start"]), date.fromisoformat(row["end"]),
+                    row["available"].strip().lower() == "true", _number(row.get("price")))
+                for row in csv.DictReader(handle)]
+
+
 def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp = p2 - p1
@@ -112,6 +125,102 @@ def _knowledge_files(root: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return settings, locations
 
 
+@lru_cache(maxsize=8)
+def _rules_file(root: str) -> tuple[frozenset[str], tuple[dict[str, Any], ...]]:
+    """rules.yml of a knowledge directory: its context keys and its rules, parsed once."""
+    data = yaml.safe_load((Path(root) / "rules.yml").read_text(encoding="utf-8"))
+    keys = frozenset(entry["key"] for entry in data.get("context") or []) | {"guests", "nights"}
+    return keys, tuple(data.get("rules") or [])
+
+
+@dataclass(frozen=True)
+class Want:
+    """A constraint as the oracle derives it: what, how strongly, and who asked."""
+
+    attribute: str
+    op: str
+    value: Any
+    strength: str = "hard"
+    source: str = "user"
+    currency: str | None = None  # money only: the currency of `value`
+
+    @property
+    def key(self) -> tuple[str, str, Any]:
+        return (self.attribute, self.op, self.value)
+
+
+@dataclass(frozen=True)
+class Expanded:
+    """A query as the oracle expands it."""
+
+    wants: tuple[Want, ...]
+
+    @property
+    def hard(self) -> list[Want]:
+        return [w for w in self.wants if w.strength == "hard"]
+
+    @property
+    def soft(self) -> list[Want]:
+        return [w for w in self.wants if w.strength != "hard"]
+
+
+class _Absent:
+    """A context key nobody filled: falsy, and every comparison or sum with it is false or absent."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def _false(self, other: Any) -> bool:
+        return False
+
+    def _absent(self, *other: Any) -> "_Absent":
+        return self
+
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__ = _false
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _absent
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __neg__ = __ceil__ = __floor__ = _absent
+
+    def __ne__(self, other: Any) -> bool:
+        return True
+
+    __hash__ = object.__hash__
+
+
+ABSENT = _Absent()
+_RULE_FUNCTIONS = {"ceil": math.ceil, "floor": math.floor, "min": min, "max": max}
+
+
+class _Context(dict):
+    def __missing__(self, key: str) -> Any:
+        return ABSENT
+
+
+def _evaluate(source: Any, context: Mapping[str, Any]) -> Any:
+    """A rule expression over the context; a missing or None key reads as absent."""
+    names = _Context({k: ABSENT if v is None else v for k, v in context.items()}, **_RULE_FUNCTIONS)
+    return eval(str(source), {"__builtins__": {}}, names)  # noqa: S307 - our own test data
+
+
+def _rule_value(source: Any, keys: frozenset[str], context: Mapping[str, Any]) -> Any:
+    """A derived value as rules.yml means it: ids are literal, a list is a tuple of ids, else an expression."""
+    if isinstance(source, list):
+        return tuple(str(item) for item in source)
+    if isinstance(source, str) and source.isidentifier() and source not in keys:
+        return source
+    value = _evaluate(source, context)
+    if value is ABSENT or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _waiver(attribute: str, op: str, value: Any) -> str:
+    """How a query's `waived` names a constraint the traveller relaxed (see ../shared/DESIGN.md)."""
+    shown = [str(v) for v in value] if isinstance(value, tuple) else value
+    return f"{attribute}|{op}|{shown}"
+
+
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-7 * max(1.0, abs(a), abs(b))
 
@@ -121,8 +230,11 @@ class Oracle:
 
     def __init__(self, knowledge_dir: Path | str, rows: Iterable[Mapping[str, Any]],
                  runs: Iterable[Run] = ()) -> None:
-        settings, locations = _knowledge_files(str(Path(knowledge_dir).resolve()))
+        self.knowledge_dir = Path(knowledge_dir).resolve()
+        settings, locations = _knowledge_files(str(self.knowledge_dir))
         self.rates: dict[str, float] = {k: float(v) for k, v in settings["currency"]["rates"].items()}
+        self.base_currency = str(settings["currency"]["base"])
+        self.stated_currency = {d["name"]: d["currency"] for d in locations["destinations"] if d.get("currency")}
         self.high_season_factor = float(settings["pricing"]["high_season"])
         self.weekend_factor = float(settings["pricing"]["weekend"])
         self.min_reviews = int(settings["rating"]["min_reviews"])
@@ -138,6 +250,127 @@ class Oracle:
         self._runs_of: dict[str, list[Run]] = {}
         for run in self.runs:
             self._runs_of.setdefault(run.id, []).append(run)
+
+    @classmethod
+    def for_catalog(cls, knowledge_dir: Path | str, catalog: Path | str) -> "Oracle":
+        """The oracle over a catalog CSV and, when there is one, the calendar CSV beside it."""
+        catalog = Path(catalog)
+        calendar = catalog.with_name(catalog.name.split(".")[0] + ".calendar.csv")
+        runs = read_calendar_runs(calendar) if calendar.exists() else []
+        return cls(knowledge_dir, read_catalog_rows(catalog), runs)
+
+    def row(self, property_id: str) -> dict[str, Any]:
+        if not hasattr(self, "_by_id"):
+            self._by_id = {row["id"]: row for row in self.rows}
+        return self._by_id[property_id]
+
+    # --- what a query asks for --------------------------------------------------------
+
+    def expand(self, query: Any) -> Expanded:
+        """The traveller's constraints of an (unexpanded) engine Query, plus what rules.yml derives."""
+        own = [Want(c.attribute, c.op, c.value, c.strength, currency=c.currency) for c in query.constraints]
+        return self._with_rules(own, dict(query.context), set(query.waived))
+
+    def expand_request(self, request: Mapping[str, Any]) -> Expanded:
+        """What a traveller's request (the words of the front ends, as keywords) asks for.
+
+        A budget "for the stay" caps the stay's total when its length is known
+        (dates, else nights) and is per night otherwise; the rules see the
+        context plus `guests` and `nights`.
+        """
+        r = dict(request)
+        own: list[Want] = []
+        if r.get("location"):
+            own.append(Want("location", "eq", r["location"]))
+        if r.get("neighbourhood"):
+            own.append(Want("neighbourhood", "near", tuple(r["neighbourhood"]), "soft"))
+        dates = r.get("dates")
+        nights = (dates.check_out - dates.check_in).days if dates else r.get("nights")
+        if r.get("max_price") is not None:
+            capped = "total_price" if r.get("budget_scope") == "stay" and nights else "price_per_night"
+            own.append(Want(capped, "<=", float(r["max_price"]), currency=r.get("currency")))
+        if r.get("min_price") is not None:
+            own.append(Want("min_price", ">=", float(r["min_price"]), currency=r.get("currency")))
+        if r.get("guests") is not None:
+            own.append(Want("accommodates", ">=", int(r["guests"])))
+        if r.get("bedrooms") is not None:
+            own.append(Want("bedrooms", ">=", int(r["bedrooms"])))
+        musts = list(dict.fromkeys(r.get("amenities") or ()))
+        own += [Want("amenities", "contains", a) for a in musts]
+        own += [Want("amenities", "contains", a, "soft") for a in dict.fromkeys(r.get("nice_to_have") or ())
+                if a not in musts]
+        if r.get("property_types"):
+            own.append(Want("property_type", "in", tuple(dict.fromkeys(r["property_types"]))))
+        if r.get("room_type"):
+            own.append(Want("room_type", "eq", r["room_type"]))
+        if dates is not None:
+            own.append(Want("dates", "available", dates))
+        if nights:
+            own.append(Want("nights", "fits", int(nights)))
+        if r.get("min_rating") is not None:
+            own.append(Want("rating", ">=", float(r["min_rating"])))
+        for extra in r.get("extra") or ():
+            if extra.key not in {w.key for w in own}:
+                own.append(Want(extra.attribute, extra.op, extra.value, extra.strength))
+        context = dict(r.get("context") or {})
+        if r.get("guests") is not None:
+            context.setdefault("guests", int(r["guests"]))
+        if nights:
+            context.setdefault("nights", int(nights))
+        return self._with_rules(own, context, set(r.get("waived") or ()))
+
+    def _with_rules(self, own: list[Want], context: Mapping[str, Any], waived: set[str]) -> Expanded:
+        """Every rule whose `when` holds adds its constraints, unless waived or already asked for.
+
+        The traveller's own constraint wins over the same derived one, except
+        that a hard rule makes the traveller's soft wish a requirement.
+        """
+        keys, rules = _rules_file(str(self.knowledge_dir))
+        wants = list(own)
+        for rule in rules:
+            if not _evaluate(rule["when"], context):
+                continue
+            for then in rule["then"]:
+                value = _rule_value(then["value"], keys, context)
+                if value is None or _waiver(then["attribute"], then["op"], value) in waived:
+                    continue
+                derived = Want(then["attribute"], then["op"], value, then.get("strength", "hard"),
+                               f"rule:{rule['id']}")
+                same = [k for k, w in enumerate(wants) if w.key == derived.key]
+                if not same:
+                    wants.append(derived)
+                elif derived.strength == "hard" and wants[same[0]].strength != "hard":
+                    wants[same[0]] = derived
+        return Expanded(tuple(self._in_destination_currency(wants)))
+
+    def destination_currency(self, location: str | None) -> str:
+        """What a bare budget there is in: locations.yml's currency, else most of its listings', else the base."""
+        if location in self.stated_currency:
+            return self.stated_currency[location]
+        used = sorted(row["currency"] for row in self.rows if row["location"] == location)
+        if not used:
+            return self.base_currency
+        return max(sorted(set(used)), key=used.count)  # a tie goes to the first in alphabetical order
+
+    def _in_destination_currency(self, wants: list[Want]) -> list[Want]:
+        """Amounts in another currency than the destination's, converted at engine.yml's rates and rounded."""
+        place = next((w.value for w in wants if w.attribute == "location" and w.strength == "hard"), None)
+        target = self.destination_currency(place)
+        converted = []
+        for w in wants:
+            if w.attribute in ("price_per_night", "min_price", "total_price"):
+                source = w.currency or target
+                value = w.value if source == target else float(round(w.value * self.rates[source] / self.rates[target]))
+                w = Want(w.attribute, w.op, value, w.strength, w.source, target)
+            converted.append(w)
+        return converted
+
+    def _money(self, amount: float, row: Mapping[str, Any], currency: str | None) -> float:
+        """An amount in the row's currency, in `currency` (the base one when None); untouched when the same."""
+        currency = currency or self.base_currency
+        if row["currency"] == currency:
+            return amount
+        return amount * self.rates[row["currency"]] / self.rates[currency]
 
     # --- one night, one stay --------------------------------------------------------
 
@@ -187,11 +420,11 @@ class Oracle:
         if a == "location":
             return row["location"] == v
         if a == "price_per_night":
-            return row["price_per_night"] * self.rates[row["currency"]] <= v
+            return self._money(row["price_per_night"], row, getattr(c, "currency", None)) <= v
         if a == "min_price":
-            return row["price_per_night"] * self.rates[row["currency"]] >= v
+            return self._money(row["price_per_night"], row, getattr(c, "currency", None)) >= v
         if a == "total_price":
-            total = self.stay_total(row, stay) * self.rates[row["currency"]]
+            total = self._money(self.stay_total(row, stay), row, getattr(c, "currency", None))
             if _close(total, v):
                 raise Ambiguous(f"{row['id']}: stay total {total} vs {v}")
             return total <= v

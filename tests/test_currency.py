@@ -19,6 +19,7 @@ from constraints import Engine, build_query
 from constraints.catalog import load_catalog
 from constraints.cli import main as stays_main
 from constraints.errors import InvalidValueError
+import real_data
 from test_airbnb_import import REAL, SHARED_DATA
 
 from conftest import FIXTURE_CATALOG
@@ -97,7 +98,7 @@ def real_engines(tmp_path_factory, project_knowledge):
     from constraints.airbnb import convert_listings, write_catalog
 
     if not (SHARED_DATA / "listings").is_dir():
-        pytest.skip(f"real Inside Airbnb data not found at {SHARED_DATA} (set STAYS_SHARED_DATA)")
+        real_data.skip("currency", f"real Inside Airbnb data not found at {SHARED_DATA} (set STAYS_SHARED_DATA)")
     folder = tmp_path_factory.mktemp("currency")
     engines = {}
     for name, (location, currency) in REAL.items():
@@ -107,6 +108,7 @@ def real_engines(tmp_path_factory, project_knowledge):
         write_catalog(frame, out)
         engines[location] = (Engine(project_knowledge, load_catalog(out, project_knowledge, calendar=False)),
                              pd.read_csv(out, dtype={"id": str}), currency)
+    real_data.ran("currency", engines)
     return engines
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
@@ -252,10 +253,26 @@ def worlds(draw: st.DrawFn, min_rows: int = 3) -> World:
     return World(rows, runs, asked)
 
 
-def positions(hard: list[Constraint], removed: tuple[Constraint, ...]) -> frozenset[int]:
-    found = frozenset(hard.index(c) for c in removed)
+def positions(hard: list, removed: tuple[Constraint, ...]) -> frozenset[int]:
+    """Where the engine's removed constraints sit among the oracle's hard ones (matched by what they ask)."""
+    keys = [c.key for c in hard]
+    for c in removed:
+        assert c.key in keys, f"the engine removes {c.key}, which the oracle's query does not hold"
+    found = frozenset(keys.index(c.key) for c in removed)
     assert len(found) == len(removed), "a relaxation removes a constraint twice"
     return found
+
+
+def expanded_hard(engine_query: Query, oracle: Oracle, query: Query) -> list:
+    """The oracle's own expansion of `query`, checked against the engine's.
+
+    The oracle never reads the engine's expanded query: it applies rules.yml
+    itself, and the engine must have expanded to the same hard constraints.
+    """
+    hard = oracle.expand(query).hard
+    assert sorted(map(repr, (c.key for c in engine_query.hard))) == sorted(map(repr, (w.key for w in hard))), (
+        f"engine {[c.key for c in engine_query.hard]} vs oracle {[w.key for w in hard]}")
+    return hard
 
 
 def describe(result) -> str:
@@ -267,7 +284,7 @@ def describe(result) -> str:
 
 def check_results(engine: Engine, oracle: Oracle, query: Query, page: int) -> None:
     result = engine.search(query, limit=1000)
-    hard = result.query.hard
+    hard = expanded_hard(result.query, oracle, query)
     expected = oracle.matching(hard, query.exclude_ids)
     assert result.total_matches == len(expected)
     assert sorted(r.id for r in result.results) == sorted(expected)
@@ -310,7 +327,7 @@ def check_repairs(engine: Engine, oracle: Oracle, query: Query) -> bool:
     need = query.min_results
     if result.total_matches >= need:
         return False
-    hard = result.query.hard
+    hard = expanded_hard(result.query, oracle, query)
     exclude = query.exclude_ids
     available = oracle.count([], exclude)
 
@@ -324,7 +341,8 @@ def check_repairs(engine: Engine, oracle: Oracle, query: Query) -> bool:
             assert again.total_matches == relaxation.matches, (
                 f"{relaxation.kind} '{relaxation.description}' promises {relaxation.matches}, "
                 f"the changed query finds {again.total_matches}\n{describe(result)}")
-            assert oracle.count(again.query.hard, exclude) == relaxation.matches, relaxation.description
+            assert oracle.count(expanded_hard(again.query, oracle, applied), exclude) == relaxation.matches, (
+                relaxation.description)
 
     # (c) drops are minimal: no drop contains another, no proper subset is enough
     drops = [r for r in result.relaxations if r.kind == "drop"]
@@ -417,7 +435,7 @@ def test_the_oracle_agrees_with_the_fixture(engine, catalog_path) -> None:
     """A sanity check of the oracle itself: the fixture's Lisbon + pool + budget query."""
     oracle = Oracle(FIXTURE_KNOWLEDGE, read_catalog_rows(catalog_path))
     query = build_query(location="Lisbon", amenities=["pool"], max_price=150, guests=4)
-    hard = engine.search(query).query.hard
+    hard = expanded_hard(engine.search(query).query, oracle, query)
     assert oracle.count(hard) == 0
     assert oracle.count(hard[:1]) == 5
     drops = oracle.minimal_drop_sets(hard, 1)
@@ -425,3 +443,30 @@ def test_the_oracle_agrees_with_the_fixture(engine, catalog_path) -> None:
     assert names == {frozenset({"amenities"}), frozenset({"price_per_night"})}
     assert oracle.conflict_problems(hard, [hard[1], hard[3]], 1) == []
     assert oracle.conflict_problems(hard, hard, 1)  # the whole query is a conflict, not a minimal one
+
+
+SHIPPED = FIXTURE_KNOWLEDGE.parent.parent.parent / "knowledge"
+SHIPPED_STAYS = [  # weekends, high seasons, New Year's Eve (re-priced nights in the calendar), a week
+    ("Lisbon", date(2026, 12, 4), 3, 600.37), ("Cascais", date(2027, 7, 30), 7, 1500.37),
+    ("Porto", date(2026, 12, 30), 3, 450.37), ("Barcelona", date(2027, 3, 2), 3, 420.37),
+    ("New York City", date(2027, 12, 28), 4, 900.37), ("Kyoto", date(2027, 6, 3), 7, 1100.37),
+]
+
+
+@lru_cache(maxsize=1)
+def shipped() -> tuple[Engine, Oracle]:
+    return Engine.load(SHIPPED), Oracle.for_catalog(SHIPPED, SHIPPED / "catalog.csv")
+
+
+@pytest.mark.parametrize("location, check_in, nights, budget", SHIPPED_STAYS)
+def test_the_oracle_prices_and_books_the_shipped_catalog_as_the_engine_does(location, check_in, nights, budget):
+    """The conversation checker grades stay budgets and free nights with the oracle, read from the files."""
+    engine, oracle = shipped()
+    dates = StayDates(check_in, check_in + timedelta(days=nights))
+    for scope in ("stay", "night"):
+        query = build_query(location=location, dates=dates, max_price=budget / (1 if scope == "stay" else nights),
+                            budget_scope=scope)
+        result = engine.search(query, limit=1000)
+        expected = oracle.matching(expanded_hard(result.query, oracle, query))
+        assert sorted(r.id for r in result.results) == sorted(expected)
+        assert 0 < len(expected) < len(oracle.matching(oracle.expand(build_query(location=location)).hard))

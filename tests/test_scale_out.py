@@ -12,9 +12,11 @@ absent (`.ci/run` installs them).
   the slots (read from either server) reflect every earlier turn.
 - Two messages for the same sender sent to A and then, 0.25 s later, to B are
   both processed one after the other (the Redis lock store) and both are in the
-  tracker. Sent at the same instant, both must be answered; both must also be
-  recorded, which Rasa OSS 3.6's non-atomic RedisLockStore does not guarantee:
-  a lost message is reported as xfail with the upstream references.
+  tracker. Sent at the same instant, both must be answered, both recorded, one
+  answered before the other began: Rasa OSS 3.6's own RedisLockStore does not
+  guarantee that (its tickets are a non-atomic get/modify/save, RasaHQ/rasa PR
+  #3933, issue #9213), so endpoints.scale.yml uses addons/redis_ticket_lock.py,
+  whose tickets are issued and taken atomically (tests/test_redis_ticket_lock.py).
 
 Everything is torn down in `finally`, even when a test fails.
 """
@@ -296,17 +298,6 @@ def test_conversation_alternating_between_servers(cluster: Cluster, catalog_engi
     assert_picks(engine, slots["shown"], guests=4, max_price=300, what="'under 300' on B")
 
 
-LOST_MESSAGE = (
-    "RASA LIMITATION (lost message): two messages for one sender arriving at the same instant on two Rasa "
-    "servers were both answered, but only one is in the tracker. Rasa OSS 3.6's RedisLockStore issues tickets "
-    "with a non-atomic get/modify/save of the lock (maintainers: 'far from atomic', RasaHQ/rasa PR #3933; "
-    "issue #9213; the atomic ConcurrentRedisLockStore of PR #11256 was reverted from OSS in #11428), so both "
-    "servers can get ticket 0 and run at once; SQLTrackerStore then appends only the events beyond the stored "
-    "count, dropping one turn. Route each sender to one Rasa server (sticky by sender id) - see "
-    "docs/operations.md. {rounds}"
-)
-
-
 def send_pair(cluster: Cluster, sender: str, texts: dict[str, str], stagger: float) -> tuple[dict[str, Reply], list[dict]]:
     """Send texts["a"] to A and texts["b"] to B, B `stagger` seconds after A; (replies, new tracker events)."""
     start = len(cluster.a.tracker(sender)["events"])
@@ -362,7 +353,7 @@ def test_near_simultaneous_messages_for_one_sender_are_serialised(cluster: Clust
 
 
 def test_simultaneous_messages_for_one_sender_on_two_servers(cluster: Cluster):
-    """Two messages at the same instant on A and B: both answered (strict) and both recorded (known gap)."""
+    """Two messages at the same instant on A and B: both answered, both recorded, never interleaved."""
     sender = RestClient.new_sender("scale-race")
     say(cluster.a, sender, "a place in Lisbon for 2 under 200 a night with wifi")
     outcomes = []
@@ -371,11 +362,9 @@ def test_simultaneous_messages_for_one_sender_on_two_servers(cluster: Cluster):
         _, events = send_pair(cluster, sender, texts, stagger=0.0)
         outcomes.append(pair_problem(events, texts))
     failed = [(k + 1, p) for k, p in enumerate(outcomes) if p]
-    if failed:
-        rounds = f"Here: {len(failed)} of {len(outcomes)} rounds: " + "; ".join(f"round {k}: {p}" for k, p in failed)
-        if all(p.startswith("lost") or p.startswith("interleaved") for _, p in failed):
-            pytest.xfail(LOST_MESSAGE.format(rounds=rounds))
-        pytest.fail(rounds)
+    assert not failed, f"{len(failed)} of {len(outcomes)} rounds: " + "; ".join(f"round {k}: {p}" for k, p in failed)
+    slots = same_slots(cluster, sender)
+    assert (slots["location"], slots["guests"], slots["budget"]) == ("Lisbon", 2, 200), slots
 
 
 def test_state_is_in_postgres_and_locks_in_redis(cluster: Cluster):

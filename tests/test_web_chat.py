@@ -233,11 +233,13 @@ def test_a_card_shows_its_listing_photo_lazily(assistant, browser, tmp_path) -> 
     from constraints import Engine, build_query, load_knowledge
     from constraints.airbnb import convert_listings, write_catalog
     from constraints.catalog import load_catalog
+    import real_data
     from test_airbnb_import import SHARED_DATA
 
     listings = SHARED_DATA / "listings" / "albany.csv.gz"
     if not listings.exists():
-        pytest.skip(f"real Inside Airbnb data not found at {listings} (set STAYS_SHARED_DATA)")
+        real_data.skip("browser", f"real Inside Airbnb data not found at {listings} (set STAYS_SHARED_DATA)")
+    real_data.ran("browser", ["Albany"])
     knowledge = load_knowledge()
     frame, _ = convert_listings(listings, "Albany", knowledge, currency="USD")
     write_catalog(frame, tmp_path / "albany.csv")
