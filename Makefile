@@ -19,13 +19,13 @@ ifdef CATALOG
 export STAYS_CATALOG := $(abspath $(CATALOG))
 endif
 
-.PHONY: help install train nlu-data validate run shell test test-unit test-rasa nlu-eval bench converse catalog clean
+.PHONY: help install train nlu-data validate run shell test test-unit test-server test-rasa nlu-eval bench converse catalog clean clean-cache
 
 help:
 	@echo "make install   create .venv (Python $(PYTHON_VERSION)) and install everything (idempotent)"
 	@echo "make run       train if stale, start action server + Rasa server + web chat (http://localhost:8080)"
 	@echo "make shell     talk to the bot in the terminal (rasa shell), action server started for you"
-	@echo "make test      the whole test suite (unit, Rasa stories, conversations, browser)"
+	@echo "make test      the whole test suite: unit tests first, then train, validate, server tests, Rasa stories"
 	@echo "make train     retrain the model only when its data changed"
 	@echo "make nlu-data  regenerate lookup tables and synonyms from knowledge/"
 	@echo "make nlu-eval  NLU cross-validation: intent and entity F1"
@@ -63,8 +63,21 @@ run: $(MODEL)
 shell: $(MODEL)
 	$(PY) scripts/shell.py
 
-test: $(MODEL) validate
-	$(PY) -m pytest
+# Cheapest first, so a failure shows as early as it can: the unit tests need no
+# model (seconds), then the model is trained if stale, the data validated, and
+# only then come the tests that start servers and the Rasa test stories.
+test:
+	$(MAKE) test-unit
+	$(MAKE) train validate
+	$(MAKE) test-server test-rasa
+
+test-unit: | $(VENV)/.installed
+	$(PY) -m pytest -m "not server and not browser"
+
+test-server: $(MODEL)
+	$(PY) -m pytest -m "server or browser"
+
+test-rasa: $(MODEL)
 	$(RASA) test core --stories tests/ --fail-on-prediction-errors --out results/core
 
 nlu-eval: $(NLU_GENERATED) | $(VENV)/.installed
@@ -80,5 +93,11 @@ catalog: | $(VENV)/.installed
 	$(PY) -m constraints.generate_catalog --size 2400 --seed 7 -o knowledge/catalog.csv
 	$(PY) -m constraints.generate_calendar --catalog knowledge/catalog.csv --start 2026-11-01 --end 2027-12-31 --seed 7 -o knowledge/catalog.calendar.csv
 
+# Rasa keeps every trained component in rasa_project/.rasa/cache by fingerprint:
+# with it, an NLU edit retrains only the NLU pipeline and a story edit only the
+# policies. `clean` keeps it; `clean-cache` drops it (the next training is from scratch).
 clean:
-	rm -rf rasa_project/models rasa_project/results rasa_project/.rasa .run tests/artifacts
+	rm -rf rasa_project/models rasa_project/results .run tests/artifacts
+
+clean-cache:
+	rm -rf rasa_project/.rasa

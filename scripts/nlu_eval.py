@@ -2,10 +2,14 @@
 """Cross-validate the NLU model and print a short report.
 
     python scripts/nlu_eval.py [--folds 3] [--out DIR] [--report-only]
+    python scripts/nlu_eval.py --holdout 0.2 [--config FILE]   # one split: about 1/3 of the time
 
 Runs `rasa test nlu --cross-validation` from `rasa_project/` with its config.yml
 as is, then prints one table from the reports Rasa writes into `--out`
-(default `rasa_project/results/nlu_cv/`, git-ignored):
+(default `rasa_project/results/nlu_cv/`, git-ignored). `--holdout F` instead
+trains once on a seeded split (1 - F of the examples) and tests on the rest:
+the same split for every config, so configurations can be compared in one
+training each (docs/performance.md), and the training time is printed too.
 
 - intent F1: the weighted average of intent_report.json
 - entity F1: the weighted (and micro) average of DIETClassifier_report.json,
@@ -47,26 +51,44 @@ def rasa_executable() -> str:
 def run_cross_validation(folds: int, out: Path) -> float:
     """Run Rasa's cross-validation; the number of seconds it took."""
     out.mkdir(parents=True, exist_ok=True)
-    command = [
-        rasa_executable(), "test", "nlu",
-        "--nlu", "data/nlu",
-        "--config", "config.yml",
-        "--cross-validation", "--folds", str(folds),
-        "--out", str(out),
-        "--no-plot",
-    ]
+    return _rasa(["test", "nlu", "--nlu", "data/nlu", "--config", "config.yml", "--cross-validation",
+                  "--folds", str(folds), "--out", str(out), "--no-plot"], out / "rasa_test.log")
+
+
+def _rasa(arguments: list[str], log_path: Path) -> float:
+    """Run one rasa command from rasa_project/, logged; the seconds it took."""
+    command = [rasa_executable(), *arguments]
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false")
     print(f"$ cd rasa_project && {' '.join(command)}", flush=True)
     started = time.monotonic()
-    log_path = out / "rasa_test.log"
     with log_path.open("w", encoding="utf-8") as log:
         completed = subprocess.run(command, cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    elapsed = time.monotonic() - started
     if completed.returncode != 0:
         tail = log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-30:]
         print("\n".join(tail), file=sys.stderr)
-        raise SystemExit(f"rasa test nlu failed (exit {completed.returncode}); log: {log_path}")
-    return elapsed
+        raise SystemExit(f"rasa {arguments[0]} failed (exit {completed.returncode}); log: {log_path}")
+    return time.monotonic() - started
+
+
+def run_holdout(fraction: float, config: Path, out: Path) -> float:
+    """Train on a seeded split of the NLU data, test on the rest; the training's seconds.
+
+    The training gets its own component cache under `out`, so the time is a
+    training from scratch whatever was trained before.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    split = out / "split"
+    _rasa(["data", "split", "nlu", "--nlu", "data/nlu", "--training-fraction", str(1 - fraction),
+           "--random-seed", "42", "--out", str(split)], out / "rasa_split.log")
+    os.environ["RASA_CACHE_DIRECTORY"] = str(out / "cache")
+    try:
+        seconds = _rasa(["train", "nlu", "--config", str(config), "--nlu", str(split / "training_data.yml"),
+                         "--out", str(out), "--fixed-model-name", "holdout"], out / "rasa_train.log")
+    finally:
+        del os.environ["RASA_CACHE_DIRECTORY"]
+    _rasa(["test", "nlu", "--model", str(out / "holdout.tar.gz"), "--nlu", str(split / "test_data.yml"),
+           "--out", str(out), "--no-plot"], out / "rasa_test.log")
+    return seconds
 
 
 def _load(path: Path) -> dict[str, Any] | None:
@@ -120,7 +142,7 @@ def render(summary: dict[str, Any], elapsed: float | None) -> str:
             for name, (f1, support) in sorted(summary["entities"].items(), key=lambda kv: (kv[1][0], kv[0]))
         )
     if elapsed is not None:
-        lines.append(f"{'cross-validation took':<28}{elapsed / 60:.1f} min")
+        lines.append(f"{'evaluation took':<28}{elapsed / 60:.1f} min")
     below = (
         summary["intent_f1"] is None
         or summary["entity_f1"] is None
@@ -136,16 +158,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where Rasa writes its reports")
     parser.add_argument("--report-only", action="store_true", help="print the last reports, run nothing")
+    parser.add_argument("--holdout", type=float, metavar="FRACTION",
+                        help="one seeded split instead of cross-validation: test on this fraction")
+    parser.add_argument("--config", type=Path, default=PROJECT / "config.yml", help="with --holdout: the config")
     args = parser.parse_args(argv)
     out = args.out.resolve()
 
-    elapsed = None if args.report_only else run_cross_validation(args.folds, out)
+    training = None
+    if args.report_only:
+        elapsed = None
+    elif args.holdout:
+        started = time.monotonic()
+        training = run_holdout(args.holdout, args.config.resolve(), out)
+        elapsed = time.monotonic() - started
+    else:
+        elapsed = run_cross_validation(args.folds, out)
     summary = summarise(out)
     print(render(summary, elapsed))
+    if training is not None:
+        print(f"{'training (from scratch)':<28}{training:.0f} s")
     if summary["intent_f1"] is None:
         print(f"no reports in {out}: run without --report-only", file=sys.stderr)
         return 0
-    (out / "summary.json").write_text(json.dumps({**summary, "seconds": elapsed}, indent=2) + "\n")
+    (out / "summary.json").write_text(json.dumps({**summary, "seconds": elapsed, "training_seconds": training},
+                                                 indent=2) + "\n")
     return 0
 
 

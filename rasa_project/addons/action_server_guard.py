@@ -37,6 +37,8 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
+from addons import pooled_connections
+
 logger = logging.getLogger(__name__)
 
 MARKER = "action_server_down"  # metadata that tells one apology per turn is enough
@@ -89,6 +91,7 @@ def install(apology: str = DEFAULT_APOLOGY) -> None:
     if RemoteAction.run is not _guarded_run:
         RemoteAction.run = _guarded_run  # type: ignore[method-assign]
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    pooled_connections.install()  # and the calls reuse their connections (addons/pooled_connections.py)
 
 
 @DefaultV1Recipe.register(
