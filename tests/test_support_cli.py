@@ -197,3 +197,23 @@ def test_counts_read_as_english(stays):
     assert out.splitlines()[0] == "1 place matches."
     status, out, _ = stays("show", "L2")
     assert "1 bed ·" in out and "at least 2 nights" in out and "0 bedrooms" in out
+
+
+def test_analyze_counts_agree_with_search(stays):
+    """What analyze says a request leaves is what search finds for it, budgets in the place's own currency."""
+    status, out, _ = stays("analyze", "--json")
+    by_destination = json.loads(out)["restrictiveness"]["by_destination"]
+    checked = 0
+    for place, report in by_destination.items():
+        for entry in report["values"]:
+            if entry["attribute"] == "accommodates" and entry["value"] > 6:
+                continue  # search adds the big-group bedrooms rule; analyze counts the bare request
+            flags = {"amenities": ["--amenity", str(entry["value"])],
+                     "accommodates": ["--guests", str(entry["value"])],
+                     "price_per_night": ["--max-price", str(entry["value"])]}.get(entry["attribute"])
+            if flags is None:
+                continue
+            _, found, _ = stays("search", "--location", place, *flags, "--json", "--min-results", "1")
+            assert json.loads(found)["total_matches"] == entry["left"], (place, entry["key"])
+            checked += 1
+    assert checked >= 20
