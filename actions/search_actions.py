@@ -96,6 +96,10 @@ class ActionCritique(Action):
             dispatcher.utter_message(text="Let's find some places first — where would you like to stay?")
             return []
         if intent == "different_place":
+            named = self._destination_named(tracker, slots["location"])
+            if named is not None:  # "make it Porto instead": the traveller already chose where
+                return search_and_reply(eng, dispatcher, tracker,
+                                        {"location": named, "neighbourhood": None, "near_km": None, "offset": 0.0})
             return self._other_places(dispatcher, slots)
         picked = _pick(slots.get("shown") or [], _ordinal(tracker))
         if picked is None:
@@ -114,6 +118,21 @@ class ActionCritique(Action):
             updates["reference_id"] = change.reference_id
         updates["offset"] = 0.0
         return search_and_reply(eng, dispatcher, tracker, updates, heading=change.description + ".")
+
+    def _destination_named(self, tracker: Tracker, current: str) -> str | None:
+        """Another destination the message names, if it names one ("somewhere else: Porto")."""
+        message = tracker.latest_message or {}
+        locations = engine().normaliser.locations
+        texts = [str(e["value"]) for e in message.get("entities") or [] if e.get("entity") == "location"]
+        texts += [m.matched for m in locations.find_in(message.get("text") or "")]
+        for text in texts:
+            value = locations.index.get(fold(text))
+            if value is None:
+                corrected = locations.correct(text)
+                value = corrected.value if corrected is not None else None
+            if value is not None and value != current:
+                return value
+        return None
 
     def _neighbourhood(self, tracker: Tracker, slots: Dict[str, Any]) -> tuple[str, str] | None:
         """The neighbourhood to get closer to: named now, else the one asked for before."""

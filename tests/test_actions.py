@@ -448,3 +448,13 @@ def test_a_date_word_tagged_as_a_place_does_not_hide_the_place(text: str, tagged
     chat = Conversation()
     search(chat, text, entities=[{"entity": "location", "value": tagged, "start": start, "end": start + len(tagged)}])
     assert chat.slots["location"] == place
+
+
+def test_somewhere_else_that_names_the_place_searches_there() -> None:
+    """'make it Porto instead' read as "somewhere else": the traveller already said where."""
+    chat = Conversation()
+    search(chat, "a place in Lisbon for 2 under 100 a night with wifi")
+    chat.run(ActionRecommend(), "", "search")
+    turn = chat.run(ActionCritique(), "make it Porto instead", "different_place")
+    assert chat.slots["location"] == "Porto" and chat.slots["guests"] == 2 and chat.slots["budget"] == 100
+    assert "Porto" in turn.text and "Other places" not in turn.text

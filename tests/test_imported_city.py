@@ -43,7 +43,7 @@ def albany_bot(albany: Path, tmp_path_factory) -> Iterator[RestClient]:
     from conftest import TEST_TODAY
 
     workdir = tmp_path_factory.mktemp("albany-bot")
-    for services in own_assistant(workdir, {"STAYS_CATALOG": str(albany), "STAYS_TODAY": TEST_TODAY}):
+    with own_assistant(workdir, {"STAYS_CATALOG": str(albany), "STAYS_TODAY": TEST_TODAY}) as services:
         wait_or_fail(services, "the assistant serving Albany")
         yield RestClient(services)
 
