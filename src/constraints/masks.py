@@ -156,9 +156,6 @@ class QueryEvaluator:
             self._factors[dates] = cached
         return cached
 
-    def stay_total_base(self, rows: Rows) -> np.ndarray:
-        return self.stay_total(rows) * self.catalog.rate[rows]
-
     def currency(self, c: Constraint) -> str:
         """The currency of a money constraint's value (the base one if the engine never read it)."""
         return c.currency or self.catalog.base_currency
