@@ -66,7 +66,8 @@ class Catalog:
     typical_price: np.ndarray  # per destination code: median nightly price in base currency
     availability: Availability | None = None
     text: dict[str, np.ndarray] = field(default_factory=dict)  # display columns as arrays: fast to index
-    _prices: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _prices: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # currency -> every price in it
+    _local_prices: np.ndarray | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -143,14 +144,13 @@ class Catalog:
 
     def local_price(self) -> np.ndarray:
         """Every nightly price in its own destination's currency: what 'under 100' means in each place."""
-        prices = self._prices.get("")
-        if prices is None:
+        if self._local_prices is None:
             prices = self.price.copy()
             for code, currency in enumerate(self.dest_currency):
                 rows = self.loc_slices[code]
                 prices[rows] = self.price_in(currency)[rows]
-            self._prices[""] = prices
-        return prices
+            self._local_prices = prices
+        return self._local_prices
 
     def in_currency(self, amounts: np.ndarray, rows: slice | np.ndarray, currency: str) -> np.ndarray:
         """Amounts given in each row's own currency, in `currency`."""
