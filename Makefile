@@ -19,13 +19,17 @@ ifdef CATALOG
 export STAYS_CATALOG := $(abspath $(CATALOG))
 endif
 
-.PHONY: help install train nlu-data validate run shell test test-unit test-server test-rasa nlu-eval bench converse catalog clean clean-cache
+.PHONY: help install train nlu-data validate run shell test lint typecheck test-unit test-server test-rasa nlu-eval bench converse \
+        catalog clean clean-cache
 
 help:
 	@echo "make install   create .venv (Python $(PYTHON_VERSION)) and install everything (idempotent)"
 	@echo "make run       train if stale, start action server + Rasa server + web chat (http://localhost:8080)"
 	@echo "make shell     talk to the bot in the terminal (rasa shell), action server started for you"
-	@echo "make test      the whole test suite: unit tests first, then train, validate, server tests, Rasa stories"
+	@echo "make test      the whole test suite: lint and typecheck first, unit tests, then train, validate,"
+	@echo "               server tests and conversations, Rasa stories"
+	@echo "make lint      ruff: errors, warnings, import order, bugbear, Python 3.10 syntax (seconds)"
+	@echo "make typecheck mypy: strict on src/constraints, defaults on actions, scripts, addons (seconds)"
 	@echo "make train     retrain the model only when its data changed"
 	@echo "make nlu-data  regenerate lookup tables and synonyms from knowledge/"
 	@echo "make nlu-eval  NLU cross-validation: intent and entity F1"
@@ -63,13 +67,21 @@ run: $(MODEL)
 shell: $(MODEL)
 	$(PY) scripts/shell.py
 
-# Cheapest first, so a failure shows as early as it can: the unit tests need no
-# model (seconds), then the model is trained if stale, the data validated, and
-# only then come the tests that start servers and the Rasa test stories.
+# Cheapest first, so a failure shows as early as it can: lint and typecheck
+# (seconds), the unit tests need no model, then the model is trained if stale,
+# the data validated, and only then come the tests that start servers and the
+# Rasa test stories.
 test:
+	$(MAKE) lint typecheck
 	$(MAKE) test-unit
 	$(MAKE) train validate
 	$(MAKE) test-server test-rasa
+
+lint: | $(VENV)/.installed
+	$(BIN)/ruff check .
+
+typecheck: | $(VENV)/.installed
+	$(BIN)/mypy
 
 test-unit: | $(VENV)/.installed
 	$(PY) -m pytest -m "not server and not browser"

@@ -7,7 +7,7 @@ have the most to offer.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 import numpy as np
 from rasa_sdk import Action, Tracker
@@ -20,13 +20,14 @@ from .responding import guarded
 
 
 class ActionAskLocation(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_location"
 
     @guarded
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         catalog = engine().catalog
-        sizes = [(s.stop - s.start, d.name) for s, d in zip(catalog.loc_slices, catalog.places.destinations)]
+        slices = zip(catalog.loc_slices, catalog.places.destinations, strict=True)
+        sizes = [(s.stop - s.start, d.name) for s, d in slices]
         count = int(engine().knowledge.setting("chat", "suggested_destinations"))
         popular = [name for size, name in sorted(sizes, key=lambda x: (-x[0], x[1]))[:count] if size]
         dispatcher.utter_message(text="Where would you like to stay?",
@@ -35,22 +36,22 @@ class ActionAskLocation(Action):
 
 
 class ActionAskGuests(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_guests"
 
     @guarded
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         where = tracker.get_slot("location")
         dispatcher.utter_message(text=f"How many guests are travelling{' to ' + where if where else ''}?")
         return []
 
 
 class ActionAskBudget(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_budget"
 
     @guarded
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         eng = engine()
         location = tracker.get_slot("location")
         known = location in eng.catalog.places.code_of
@@ -67,11 +68,11 @@ class ActionAskBudget(Action):
 
 
 class ActionAskAmenities(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_amenities"
 
     @guarded
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         eng = engine()
         catalog = eng.catalog
         location = tracker.get_slot("location")

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from constraints import Engine
+from constraints.availability import load_calendar_beside
 from constraints.catalog import load_catalog
 from constraints.errors import CatalogError
 from constraints.gazetteer import gazetteer
@@ -32,16 +33,17 @@ def load_engine_strict(knowledge_dir: Path | None = None, catalog: Path | None =
     knowledge = load_knowledge(knowledge_dir or os.environ.get("STAYS_KNOWLEDGE") or None)
     path = catalog or catalog_path() or knowledge.directory / "catalog.csv"
     loaded = load_catalog(path, knowledge)
+    calendar = load_calendar_beside(path, loaded, knowledge)
     problems = list(loaded.skipped)
-    if loaded.availability is not None:
-        problems += loaded.availability.issues
+    if calendar is not None:
+        problems += calendar.issues
     if problems:
         listed = "; ".join(str(issue) for issue in problems[:3])
         raise CatalogError(
             f"Refusing to serve {path}: {len(problems)} row(s) could not be read ({listed}). "
             "Fix the file or restore the last good copy; `stays check` lists every problem."
         )
-    engine = Engine(knowledge, loaded)
+    engine = Engine(knowledge, loaded, calendar)
     gazetteer()  # loaded now (about 1 s), not while the first traveller who names a far place waits
     return engine
 

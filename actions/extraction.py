@@ -11,17 +11,19 @@ questions them.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from constraints import Engine
 from constraints.errors import InvalidValueError, UnknownValueError
 from constraints.text import fold
 
 from . import parsing
-from .reading import mentions, priorities as priority_words
+from .reading import mentions
+from .reading import priorities as priority_words
 
 _BARE_NUMBER = re.compile(r"^\s*(?:about|around|roughly|maybe|max|up to)?\s*[€$£]?\s*(\d{1,7}(?:[.,]\d+)?)\s*[€$£]?\s*(?:please|pls)?\s*[.!]?\s*$", re.I)
 # intents that are not an answer to "where would you like to stay?"
@@ -118,7 +120,7 @@ class MessageReader:
         if not found and self.intent in ("search", "inform", "set_priority"):
             found = self._unknown_place_named()
         if found:
-            self._set("location", found[-1])  # "not Lisbon, Porto": the last one said wins
+            self._set("location", self._qualified(found))
         neighbourhoods = self._entity_values("neighbourhood")
         location = self._known_location()
         if not neighbourhoods:
@@ -126,6 +128,22 @@ class MessageReader:
             neighbourhoods = [m.matched for m in scope.find_in(self.text)]
         if neighbourhoods:
             self._set("neighbourhood", neighbourhoods[-1])
+
+    def _qualified(self, found: list[str]) -> str:
+        """The place meant by the names found, in order.
+
+        "not Lisbon, Porto": the last one said wins, unless it only qualifies
+        the one before: "Porto, in Portugal" is Porto, "Paris ... Texas" is
+        Paris, Texas.
+        """
+        if len(found) > 1 and fold(found[-1]) not in self.engine.normaliser.locations.index:
+            both = f"{found[-2]}, {found[-1]}"
+            try:
+                if not self.engine.normaliser.location(both).corrected:
+                    return both
+            except UnknownValueError:
+                pass
+        return found[-1]
 
     def _entity_spans(self, name: str) -> list[tuple[str, int | None]]:
         """(value, start) of each entity DIET tagged as `name`."""

@@ -10,7 +10,7 @@ extraction reads every constraint slot, not only the one requested.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -44,11 +44,11 @@ def _chose_a_refinement(tracker: Tracker) -> bool:
 class ValidateSearchForm(FormValidationAction):
     """Extracts all constraint slots from a message and checks them with the engine."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_search_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> list[str]:
         """The place, plus the one refinement the traveller chose to give, if any.
 
         "No limit" answers "what's your budget?" without filling `budget`.
@@ -78,7 +78,7 @@ class ValidateSearchForm(FormValidationAction):
         return await super().next_requested_slot(dispatcher, tracker, domain)
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
+                                    domain: DomainDict) -> list[EventType]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         if _chose_a_refinement(tracker):
@@ -93,8 +93,8 @@ class ValidateSearchForm(FormValidationAction):
         return [SlotSet(slot, value) for slot, value in reading.candidates.items()]
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
-        candidates: Dict[str, Any] = {
+                                    domain: DomainDict) -> list[EventType]:
+        candidates: dict[str, Any] = {
             slot: value for slot, value in tracker.slots_to_validate().items()
             if slot in CONSTRAINT_SLOTS or slot in _RESET_SLOTS
         }
@@ -107,7 +107,7 @@ class ValidateSearchForm(FormValidationAction):
         return [SlotSet(slot, value) for slot, value in values.items()]
 
     @staticmethod
-    def _not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    def _not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """An answer with nothing usable in it: say so and let the form ask again.
 
         Rejecting the form here would hand the turn to the policies, and no

@@ -6,7 +6,8 @@ slots it names and searching again: exactly the search whose count was shown.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from constraints import Engine, Query, SearchResult
 from constraints.compound import compound_critiques
@@ -99,7 +100,8 @@ def place_offers(engine: Engine, slots: Mapping[str, Any], limit: int = MAX_OFFE
     counts = engine.matches_by_destination(query_from_slots(trial, engine))
     nearby_km = float(engine.knowledge.setting("relaxation", "nearby_km"))
     if anywhere:
-        ranked = sorted((name for name in counts if name != here), key=lambda name: -places.similarity(here, name, nearby_km))
+        ranked = sorted((name for name in counts if name != here),
+                        key=lambda name: -places.similarity(here, name, nearby_km))
     else:
         ranked = [name for name, _ in places.alternatives_to(here, nearby_km) if name in counts]
     offers = []

@@ -6,9 +6,24 @@ working through these re-exports.
 """
 from __future__ import annotations
 
-from .reading import (MAX_CHARS, Budget, DateProblem, GuestCount, StayDates, is_negated, negated_spans,
-                      parse_bedrooms, parse_budget, parse_dates, parse_guests, parse_nights, parse_ordinal,
-                      parse_rating, warm_up, words_to_number)
+from .reading import (
+                      MAX_CHARS,
+                      Budget,
+                      DateProblem,
+                      GuestCount,
+                      StayDates,
+                      is_negated,
+                      negated_spans,
+                      parse_bedrooms,
+                      parse_budget,
+                      parse_dates,
+                      parse_guests,
+                      parse_nights,
+                      parse_ordinal,
+                      parse_rating,
+                      warm_up,
+                      words_to_number,
+)
 from .reading.dates import _fallback_date
 from .reading.scan import _number_starts
 from .reading.text import _normalise

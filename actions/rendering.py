@@ -7,8 +7,9 @@ custom payload of cards the web page draws.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from constraints import Engine, Result, SearchResult
 from constraints.text import counted
@@ -111,7 +112,7 @@ def no_results_messages(engine: Engine, result: SearchResult, offers: list[dict[
     if offers:
         lines.append("Here's what would work:")
         lines.extend(f"{k}. {offer['label']}" for k, offer in enumerate(offers, start=1))
-    misses = list(zip(result.alternatives, result.alternative_results))[:2]
+    misses = list(zip(result.alternatives, result.alternative_results, strict=True))[:2]
     if misses:
         lines.append("Close, but not quite:")
         for alternative, shown in misses:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from typing import Any, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -20,8 +21,16 @@ from constraints.errors import StaysError
 from constraints.query import json_value
 
 from .offers import critique_offers, relaxation_offers
-from .rendering import (Message, button, defaults_note, nearest_places_messages, no_results_messages, offer_title,
-                        refinement_buttons, results_messages)
+from .rendering import (
+    Message,
+    button,
+    defaults_note,
+    nearest_places_messages,
+    no_results_messages,
+    offer_title,
+    refinement_buttons,
+    results_messages,
+)
 from .search_state import describe_search, query_from_slots
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ searches and answers the same way for all of them.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -44,7 +44,7 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _pick(shown: List[str], ordinal: int | None) -> tuple[int, str] | None:
+def _pick(shown: list[str], ordinal: int | None) -> tuple[int, str] | None:
     """(1-based position, id) of the option meant; the first one when none was named."""
     if not shown:
         return None
@@ -57,22 +57,22 @@ def _pick(shown: List[str], ordinal: int | None) -> tuple[int, str] | None:
 class ActionRecommend(Action):
     """Search with the completed form's slots; the refinement just given is done."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_recommend"
 
     @guarded
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         return search_and_reply(engine(), dispatcher, tracker, {"offset": 0.0, "refining": None})
 
 
 class ActionShowMore(Action):
     """The next page of the same search."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_show_more"
 
     @guarded
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         shown = tracker.get_slot("shown") or []
         if not tracker.get_slot("location"):
             dispatcher.utter_message(text="Let's find some places first — where would you like to stay?")
@@ -84,11 +84,11 @@ class ActionShowMore(Action):
 class ActionCritique(Action):
     """'cheaper', 'bigger', 'closer to X', 'more like #2', 'somewhere else'."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_critique"
 
     @guarded
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         eng = engine()
         slots = tracker.current_slot_values()
@@ -134,7 +134,7 @@ class ActionCritique(Action):
                 return value
         return None
 
-    def _neighbourhood(self, tracker: Tracker, slots: Dict[str, Any]) -> tuple[str, str] | None:
+    def _neighbourhood(self, tracker: Tracker, slots: dict[str, Any]) -> tuple[str, str] | None:
         """The neighbourhood to get closer to: named now, else the one asked for before."""
         eng = engine()
         location = slots["location"]
@@ -152,7 +152,7 @@ class ActionCritique(Action):
             return location, slots["neighbourhood"]
         return None
 
-    def _other_places(self, dispatcher: CollectingDispatcher, slots: Dict[str, Any]) -> List[EventType]:
+    def _other_places(self, dispatcher: CollectingDispatcher, slots: dict[str, Any]) -> list[EventType]:
         """Nearby or similar destinations, each with how many places fit there."""
         offers = place_offers(engine(), slots)
         if not offers:
@@ -168,11 +168,11 @@ class ActionCritique(Action):
 class ActionDetails(Action):
     """Everything about one shown option, answering 'does it have X?' first."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_details"
 
     @guarded
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         eng = engine()
         picked = _pick(tracker.get_slot("shown") or [], _ordinal(tracker))
         if picked is None:
@@ -189,7 +189,7 @@ class ActionDetails(Action):
         send(dispatcher, [details_message(eng, record, position, answer)])
         return []
 
-    def _answer(self, tracker: Tracker, record: Dict[str, Any]) -> str | None:
+    def _answer(self, tracker: Tracker, record: dict[str, Any]) -> str | None:
         """'Yes — it allows pets.' when the question names an amenity (or a pet)."""
         eng = engine()
         text = (tracker.latest_message or {}).get("text") or ""
@@ -201,7 +201,8 @@ class ActionDetails(Action):
             except UnknownValueError:
                 continue
         pets = eng.knowledge.context.get("pets")
-        if pets and any(fold(p) in fold(text).split() for p in pets.phrases) and "pets_allowed" in eng.catalog.amenity_index:
+        pets_named = pets and any(fold(p) in fold(text).split() for p in pets.phrases)
+        if pets_named and "pets_allowed" in eng.catalog.amenity_index:
             asked.append("pets_allowed")
         answers = []
         for amenity in dict.fromkeys(asked):
@@ -214,11 +215,11 @@ class ActionDetails(Action):
 class ActionApplyOffer(Action):
     """Accept a proposed change (a repair or another place) and search again."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_apply_offer"
 
     @guarded
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         offers = tracker.get_slot("offers") or []
         if not offers:
             dispatcher.utter_message(text="Great! Tell me if you'd like to change anything, or ask for details.")
@@ -244,7 +245,7 @@ class ActionApplyOffer(Action):
         words = set(fold((tracker.latest_message or {}).get("text") or "").split())
         return bool(words & _OFFER_VERBS["drop"])
 
-    def _drop_as_said(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    def _drop_as_said(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
         """'ok drop the parking' when no offer drops it: do what was said, as a removal."""
         eng = engine()
         message = tracker.latest_message or {}
@@ -259,7 +260,7 @@ class ActionApplyOffer(Action):
             return []
         return search_and_reply(eng, dispatcher, tracker, {**values, "offset": 0.0})
 
-    def _choose(self, tracker: Tracker, offers: List[Dict[str, Any]]) -> Dict[str, Any] | None:
+    def _choose(self, tracker: Tracker, offers: list[dict[str, Any]]) -> dict[str, Any] | None:
         """The offer meant: by number, else by what the words say and name, else the only one."""
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         ordinal = _ordinal(tracker)

@@ -7,8 +7,9 @@ updates; the query is always rebuilt from the slots.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from constraints import Constraint, Engine, Query, StayDates, build_query
 from constraints.query import HARD

@@ -7,7 +7,7 @@ knowledge/engine.yml the bot asks, with a button that restarts for sure.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
@@ -19,11 +19,11 @@ from .search_state import CONSTRAINT_SLOTS
 
 
 class ActionStartOver(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_over"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+                  domain: dict[str, Any]) -> list[EventType]:
         intent = (tracker.latest_message or {}).get("intent") or {}
         threshold = float(engine().knowledge.setting("chat", "start_over_min_confidence"))
         nothing_to_lose = not any(tracker.get_slot(slot) not in (None, [], {}, "", False) for slot in CONSTRAINT_SLOTS)

@@ -7,9 +7,10 @@ again). Each check is a plain function, so it is tested without Rasa.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from constraints import Engine, StayDates
 from constraints.errors import UnknownValueError
@@ -98,11 +99,13 @@ def check_budget(value: Any, scope: str | None, nights: Any, engine: Engine, loc
         return engine.wording.money(amount, currency)
 
     if budget <= 0:
-        return Checked(None, f"A budget of {money(budget)}? Tell me what you'd like to spend, e.g. \"under 150 a night\".")
+        return Checked(None, f"A budget of {money(budget)}? Tell me what you'd like to spend, "
+                             "e.g. \"under 150 a night\".")
     per_night = budget / float(nights) if scope == "stay" and nights else budget
     currencies = engine.catalog.currencies
-    low = currencies.convert(float(engine.knowledge.setting("limits", "min_budget_per_night")), currencies.base, currency)
-    high = currencies.convert(float(engine.knowledge.setting("limits", "max_budget_per_night")), currencies.base, currency)
+    limits = engine.knowledge.setting
+    low = currencies.convert(float(limits("limits", "min_budget_per_night")), currencies.base, currency)
+    high = currencies.convert(float(limits("limits", "max_budget_per_night")), currencies.base, currency)
     if per_night < low:
         return Checked(None, f"{money(per_night)} a night is below anything I know (the cheapest place is "
                              f"{money(float(prices.min()))}). What's your budget per night?")
@@ -148,7 +151,8 @@ def check_room_type(raw: Any, engine: Engine) -> Checked:
     try:
         return Checked(engine.normaliser.room_type(str(raw)).value)
     except UnknownValueError as error:
-        return Checked(None, _did_you_mean(error, [r.label for r in engine.knowledge.room_types.values()], "Room types"))
+        labels = [r.label for r in engine.knowledge.room_types.values()]
+        return Checked(None, _did_you_mean(error, labels, "Room types"))
 
 
 def check_dates(check_in: Any, check_out: Any, engine: Engine, today: date) -> Checked:

@@ -40,9 +40,10 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,7 +67,7 @@ class Spec:
     check_out: str | None = None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Spec":
+    def from_json(cls, data: Mapping[str, Any]) -> Spec:
         return cls(
             location=str(data["location"]),
             max_price=float(data["max_price"]),
@@ -100,7 +101,7 @@ class Settings:
     min_reviews: int
 
     @classmethod
-    def load(cls, knowledge_dir: Path | str) -> "Settings":
+    def load(cls, knowledge_dir: Path | str) -> Settings:
         with open(Path(knowledge_dir) / "engine.yml", encoding="utf-8") as handle:
             settings = yaml.safe_load(handle)
         currency = settings["currency"]
@@ -144,7 +145,7 @@ class NaivePandasBaseline:
         self.settings = settings
 
     @classmethod
-    def build(cls, catalog_path: Path | str, knowledge_dir: Path | str) -> "NaivePandasBaseline":
+    def build(cls, catalog_path: Path | str, knowledge_dir: Path | str) -> NaivePandasBaseline:
         settings = Settings.load(knowledge_dir)
         frame = pd.read_csv(catalog_path)
         currency = frame["currency"].fillna(settings.base).astype(str).str.strip().str.upper()
@@ -191,12 +192,12 @@ class PandasBaseline:
         self.settings = settings
 
     @classmethod
-    def build(cls, catalog_path: Path | str, knowledge_dir: Path | str) -> "PandasBaseline":
+    def build(cls, catalog_path: Path | str, knowledge_dir: Path | str) -> PandasBaseline:
         frame = pd.read_csv(catalog_path, usecols=cls.COLUMNS, dtype={"id": str, "amenities": str})
         return cls.from_frame(frame, Settings.load(knowledge_dir))
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, settings: Settings) -> "PandasBaseline":
+    def from_frame(cls, frame: pd.DataFrame, settings: Settings) -> PandasBaseline:
         currency = frame["currency"].fillna(settings.base).astype(str).str.strip().str.upper()
         rating = frame["rating"].astype(float)
         table = pd.DataFrame({
@@ -258,7 +259,7 @@ class SqliteBaseline:
         self.settings = settings
 
     @classmethod
-    def build(cls, catalog_path: Path | str, knowledge_dir: Path | str) -> "SqliteBaseline":
+    def build(cls, catalog_path: Path | str, knowledge_dir: Path | str) -> SqliteBaseline:
         settings = Settings.load(knowledge_dir)
         frame = pd.read_csv(catalog_path, usecols=[
             "id", "location", "property_type", "accommodates", "bedrooms", "price_per_night",
@@ -266,7 +267,7 @@ class SqliteBaseline:
         return cls.from_frame(frame, settings)
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, settings: Settings) -> "SqliteBaseline":
+    def from_frame(cls, frame: pd.DataFrame, settings: Settings) -> SqliteBaseline:
         db = sqlite3.connect(":memory:")
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
@@ -279,14 +280,14 @@ class SqliteBaseline:
         rating = frame["rating"].astype(float)
         rows = zip(range(len(frame)), frame["id"].astype(str), frame["location"].astype(str),
                    frame["property_type"].astype(str), _ints(frame["accommodates"]), _ints(frame["bedrooms"]),
-                   _floats(price_base), _floats(rating), _ints(frame["review_count"]))
+                   _floats(price_base), _floats(rating), _ints(frame["review_count"]), strict=True)
         db.executemany("INSERT INTO properties VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         # one (property, amenity) row per id of the ;-joined lists, split inside SQLite (json_each):
         # a Python loop over 24M pairs would dominate the build at 1M properties. An id listed
         # twice gives two rows, which EXISTS does not mind.
         db.execute("CREATE TEMP TABLE raw_amenities (pid INTEGER PRIMARY KEY, list TEXT)")
         db.executemany("INSERT INTO raw_amenities VALUES (?, ?)",
-                       zip(range(len(frame)), frame["amenities"].fillna("").astype(str)))
+                       zip(range(len(frame)), frame["amenities"].fillna("").astype(str), strict=True))
         db.execute("""INSERT INTO amenities
             SELECT r.pid, trim(j.value) AS amenity FROM raw_amenities r,
                  json_each('["' || replace(replace(replace(r.list, '\\', '\\\\'), '"', '\\"'), ';', '","') || '"]') j
@@ -301,7 +302,7 @@ class SqliteBaseline:
         return cls(db, settings)
 
     @classmethod
-    def from_file(cls, path: Path | str, knowledge_dir: Path | str) -> "SqliteBaseline":
+    def from_file(cls, path: Path | str, knowledge_dir: Path | str) -> SqliteBaseline:
         """An in-memory copy of a database saved by `save` (the same tables and indexes)."""
         disk = sqlite3.connect(str(path))
         db = sqlite3.connect(":memory:")

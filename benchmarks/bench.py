@@ -40,9 +40,10 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
@@ -334,7 +335,7 @@ class CounterBaseline:
         self.cols = cols
 
     @classmethod
-    def build(cls, path: Path) -> "CounterBaseline":
+    def build(cls, path: Path) -> CounterBaseline:
         return cls(_Columns(path))
 
     def search(self, spec: Any) -> Any:
@@ -425,14 +426,15 @@ def _nomatch_queries(cols: _Columns, n: int, rng: Any) -> tuple[list[dict[str, A
     """Random tight combinations (many guests, a low budget, rarer amenities), kept when nothing matches."""
     import numpy as np
 
-    rare = [a for a, share in zip(cols.amenities, cols.amenity_share) if share < 0.08] or cols.amenities
+    rare = [a for a, share in zip(cols.amenities, cols.amenity_share, strict=True) if share < 0.08] or cols.amenities
     queries: list[dict[str, Any]] = []
     attempts = 0
     while len(queries) < n and attempts < 500 * n:
         attempts += 1
         location = str(rng.choice(cols.destinations))
         prices = cols.price[cols.rows_of[location]]
-        budget = max(10.0, math.floor(float(np.quantile(prices, rng.uniform(0.02, 0.4))) * rng.uniform(0.7, 1.1) / 5) * 5)
+        quantile = float(np.quantile(prices, rng.uniform(0.02, 0.4)))
+        budget = max(10.0, math.floor(quantile * rng.uniform(0.7, 1.1) / 5) * 5)
         guests = int(rng.integers(3, 13))
         pool = rare if rng.random() < 0.6 else cols.amenities
         wanted = [str(a) for a in rng.choice(pool, size=int(rng.integers(1, 3)), replace=False)]
@@ -530,7 +532,7 @@ def worker_engine(size: int, queries_file: Path, rounds: int, round_budget_s: fl
         "load_s": load_s, "rss_after_load_mib": peak_rss_mib(), "hwm_after_load_mib": proc_status("VmHWM"),
         "resident_after_load_mib": proc_status("VmRSS"),
         "rows": engine.catalog.size, "skipped_rows": len(engine.catalog.skipped),
-        "calendar_days": engine.catalog.availability.days if engine.catalog.availability else None,
+        "calendar_days": engine.availability.days if engine.availability else None,
         "categories": {},
     }
     log(f"  engine: loaded {engine.catalog.size:,} properties in {load_s:.1f} s, "
@@ -792,7 +794,7 @@ def agreement(size: int, queries: dict[str, Any], engine: dict[str, Any], baseli
                                  f"{name}={counts[k]}")
         ranked = [name for name in RANKED if name in baselines]  # the numpy counter only counts
         tops = [baselines[name]["categories"][category]["tops"] for name in ranked]
-        tops_differ = sum(1 for same_query in zip(*tops) if len({tuple(t) for t in same_query}) > 1) \
+        tops_differ = sum(1 for same_query in zip(*tops, strict=True) if len({tuple(t) for t in same_query}) > 1) \
             if len(tops) > 1 else 0
         checked[category] = {"compared": compared, "mismatches": mismatches, "first": first,
                              "tops_differ": tops_differ, "tops_compared": ranked if len(ranked) > 1 else []}
@@ -881,7 +883,8 @@ def render(results: dict[int, dict[str, Any]], machine: dict[str, Any], args: ar
         f"Latency cells: **p50 / p95 wall-clock ms (CPU p95)** of `engine.search(query, limit=3)` or of one "
         f"baseline search, over {args.queries} seeded queries per set after {WARMUP} warm-up searches. Each "
         f"query's figure is its median over {args.rounds} rounds of the whole set, or fewer (shown) when "
-        "the rounds would exceed the set's time budget. ✅/❌: the p95 target is met/missed on wall-clock time; “CPU ✅” means the "
+        "the rounds would exceed the set's time budget. ✅/❌: the p95 target is met/missed on wall-clock time; "
+        "“CPU ✅” means the "
         "process's CPU time meets it. Memory: peak RSS (`ru_maxrss`) of a fresh process per size.",
         "",
         "| | " + " | ".join(label(s) for s in sizes) + " | Target |",
@@ -905,7 +908,7 @@ def render(results: dict[int, dict[str, Any]], machine: dict[str, Any], args: ar
         if not any(name in results[s]["baselines"] for s in sizes):
             continue
 
-        def cell(s: int, category: str) -> str:
+        def cell(s: int, category: str, name: str = name) -> str:
             b = results[s]["baselines"].get(name)
             return fmt_ms(b["categories"][category], True, args.rounds) if b else "—"
 

@@ -49,11 +49,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from report import replace_section  # noqa: E402
+
 from constraints import Engine, build_query  # noqa: E402
 from constraints.compound import compound_critiques  # noqa: E402
 from constraints.masks import QueryEvaluator  # noqa: E402
 from constraints.query import Constraint, Query  # noqa: E402
-from report import replace_section  # noqa: E402
 
 MAX_CYCLES = 25
 SHOWN = 3
@@ -61,7 +62,7 @@ START, END = "<!-- critiquing:start -->", "<!-- critiquing:end -->"
 
 
 def satisfies(engine: Engine, query: Query, constraints: tuple[Constraint, ...], row: int) -> bool:
-    evaluator = QueryEvaluator(engine.catalog, engine.knowledge, query)
+    evaluator = QueryEvaluator(engine.catalog, engine.knowledge, query, engine.availability)
     one = np.array([row])
     return all(bool(evaluator.mask(c, one)[0]) for c in constraints)
 
@@ -216,9 +217,9 @@ def main(argv: list[str] | None = None) -> int:
              f"on the shipped catalog ({engine.catalog.size:,} places); traveller simulation capped at "
              f"{MAX_CYCLES} cycles.",
              "",
-             "| seed | reached within %d: unit only / unit + compound | both reach (the denominator) | "
-             "mean cycles: unit only → unit + compound | median | cycles saved per target: mean [95 %% CI] | "
-             "shorter / longer / same |" % MAX_CYCLES,
+             f"| seed | reached within {MAX_CYCLES}: unit only / unit + compound | both reach (the denominator) | "
+             "mean cycles: unit only → unit + compound | median | cycles saved per target: mean [95 % CI] | "
+             "shorter / longer / same |",
              "|---|---:|---:|---:|---:|---:|---:|"]
     for name, r in rows:
         lines.append(f"| {name} | {r['unit_reached']} / {r['compound_reached']} of {r['targets']} | {r['both']} | "
@@ -232,8 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.latency_catalog.exists():
         big = Engine.load(None, args.latency_catalog)
         m = latency(big, args.latency_queries, args.latency_rounds, args.latency_warmup, random.Random(args.seeds[0]))
+        catalog = args.latency_catalog
+        shown_catalog = catalog.relative_to(ROOT) if catalog.is_relative_to(ROOT) else catalog
         lines += ["", f"Mining the compound critiques after a search at {m['size']:,} properties "
-                  f"(`{args.latency_catalog.relative_to(ROOT) if args.latency_catalog.is_relative_to(ROOT) else args.latency_catalog}`, "
+                  f"(`{shown_catalog}`, "
                   f"median {m['candidates']} candidates left): p50 {m['p50']:.2f} ms, p95 {m['p95']:.2f} ms "
                   f"(CPU p95 {m['cpu_p95']:.2f} ms) per turn (target < 10 ms); {m['searches']} searches after "
                   f"{m['warmup']} warm-up ones, each search's figure the median of {m['rounds']} rounds; "

@@ -58,9 +58,9 @@ for entry in (ROOT, ROOT / "src", ROOT / "benchmarks"):
 
 import aiohttp  # noqa: E402 - installed with Rasa
 import numpy as np  # noqa: E402
+from report import replace_section  # noqa: E402 - benchmarks/report.py, beside this script
 
 from constraints import Engine  # noqa: E402
-from report import replace_section  # noqa: E402 - benchmarks/report.py, beside this script
 
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 START_MARK, END_MARK = "<!-- load-test:start -->", "<!-- load-test:end -->"
@@ -359,7 +359,8 @@ def machine() -> dict[str, Any]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        kib = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
+        kib = int(next(line for line in Path("/proc/meminfo").read_text().splitlines()
+                       if line.startswith("MemTotal")).split()[1])
         memory = f"{kib / 1024 / 1024:.0f} GiB RAM"
     except (OSError, StopIteration, ValueError):
         memory = "unknown RAM"
@@ -450,7 +451,8 @@ def markdown(run: dict[str, Any]) -> str:
         f"run on {run['date']}. "
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory']}, Python {m['python']}, Rasa {m['rasa']}, "
         f"aiohttp {m['aiohttp']}. {run['setup']} Each level runs {run['rounds']} rounds after {run['warmup']} "
-        "warm-up conversations (not counted), on the same servers with new senders each round. The machine is shared, so latencies carry other "
+        "warm-up conversations (not counted), on the same servers with new senders each round. "
+        "The machine is shared, so latencies carry other "
         "people's work (load average per level below).",
         "",
         "| concurrent conversations | " + cells(lambda lv: str(lv["conversations"])) + " |",

@@ -45,10 +45,10 @@ for entry in (ROOT, ROOT / "src", ROOT / "benchmarks"):
         sys.path.insert(0, str(entry))
 
 import aiohttp  # noqa: E402 - installed with Rasa
-
-from constraints import Engine  # noqa: E402
 from load import Conversation, Outcome, Plan, draw_plans, machine, percentile, start_own_servers  # noqa: E402
 from report import replace_section  # noqa: E402
+
+from constraints import Engine  # noqa: E402
 
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 START_MARK, END_MARK = "<!-- rest-turns:start -->", "<!-- rest-turns:end -->"

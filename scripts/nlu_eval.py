@@ -12,7 +12,7 @@ the same split for every config, so configurations can be compared in one
 training each (docs/performance.md), and the training time is printed too.
 
 - intent F1: the weighted average of intent_report.json
-- entity F1: the weighted (and micro) average of DIETClassifier_report.json,
+- entity F1: the weighted (and micro) average of DIETClassifier_report.json (or CRFEntityExtractor's),
   which Rasa computes without the "no_entity" label
 - the five intents with the lowest F1, and the F1 of every entity
 
@@ -105,10 +105,21 @@ def _labels(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     }
 
 
+ENTITY_EXTRACTORS = ("DIETClassifier", "CRFEntityExtractor")
+
+
+def _entity_report(out: Path) -> Path:
+    """The report of the pipeline's entity extractor: DIET, or CRF when DIET only classifies intents."""
+    for name in ENTITY_EXTRACTORS:
+        if (out / f"{name}_report.json").is_file():
+            return out / f"{name}_report.json"
+    return out / f"{ENTITY_EXTRACTORS[0]}_report.json"
+
+
 def summarise(out: Path) -> dict[str, Any]:
     """The figures of the reports in `out` (None where a report is missing)."""
     intents = _load(out / "intent_report.json")
-    entities = _load(out / "DIETClassifier_report.json")
+    entities = _load(_entity_report(out))
     summary: dict[str, Any] = {"intent_f1": None, "entity_f1": None, "entity_micro_f1": None,
                                "intents": {}, "entities": {}}
     if intents:

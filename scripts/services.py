@@ -22,7 +22,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from constraints.analyze import tracker_store_for
+from constraints.analyze_searches import tracker_store_for
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA_DIR = ROOT / "rasa_project"
@@ -90,7 +90,7 @@ def _links(proc: Path) -> set[str]:
     return found
 
 
-def busy_ports(ports: "Ports", names: tuple[str, ...] = ("actions", "rasa", "web")) -> list[str]:
+def busy_ports(ports: Ports, names: tuple[str, ...] = ("actions", "rasa", "web")) -> list[str]:
     """One sentence per port that is taken, naming what holds it."""
     found = []
     for name in names:
@@ -196,7 +196,7 @@ class Services:
                    "--directory", str(ROOT / "web")]
         self._spawn("web", command, ROOT)
 
-    def start(self, timeout: float = 180.0) -> "Services":
+    def start(self, timeout: float = 180.0) -> Services:
         self.start_actions()
         self.start_rasa()
         if self.web:
@@ -222,7 +222,7 @@ class Services:
         for name in list(self.processes):
             self.stop_one(name)
 
-    def __enter__(self) -> "Services":
+    def __enter__(self) -> Services:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import shutil
 import sys
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ if str(TESTS) not in sys.path:  # lets test modules `import engine_oracle`
     sys.path.insert(0, str(TESTS))
 
 from constraints import Engine, load_knowledge  # noqa: E402
+from constraints.availability import load_calendar_beside  # noqa: E402
 from constraints.catalog import load_catalog  # noqa: E402
 from constraints.catalog_read import CONTRACT_COLUMNS  # noqa: E402
 
@@ -47,8 +49,14 @@ def catalog(knowledge):
 
 
 @pytest.fixture(scope="session")
-def engine(knowledge, catalog) -> Engine:
-    return Engine(knowledge, catalog)
+def catalog_calendar(knowledge, catalog):
+    """The calendar beside the fixture catalog (None: it has none, every night is free)."""
+    return load_calendar_beside(FIXTURE_CATALOG, catalog, knowledge)
+
+
+@pytest.fixture(scope="session")
+def engine(knowledge, catalog, catalog_calendar) -> Engine:
+    return Engine(knowledge, catalog, catalog_calendar)
 
 
 @pytest.fixture

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import yaml
 
@@ -173,7 +174,7 @@ class _Absent:
     def _false(self, other: Any) -> bool:
         return False
 
-    def _absent(self, *other: Any) -> "_Absent":
+    def _absent(self, *other: Any) -> _Absent:
         return self
 
     __lt__ = __le__ = __gt__ = __ge__ = __eq__ = _false
@@ -252,7 +253,7 @@ class Oracle:
             self._runs_of.setdefault(run.id, []).append(run)
 
     @classmethod
-    def for_catalog(cls, knowledge_dir: Path | str, catalog: Path | str) -> "Oracle":
+    def for_catalog(cls, knowledge_dir: Path | str, catalog: Path | str) -> Oracle:
         """The oracle over a catalog CSV and, when there is one, the calendar CSV beside it."""
         catalog = Path(catalog)
         calendar = catalog.with_name(catalog.name.split(".")[0] + ".calendar.csv")

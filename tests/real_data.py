@@ -7,7 +7,8 @@ it used none.
 """
 from __future__ import annotations
 
-from typing import Iterable, NoReturn
+from collections.abc import Iterable
+from typing import NoReturn
 
 import pytest
 

@@ -8,9 +8,9 @@ import pytest
 from jsonschema import ValidationError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rasa_project"))
-from addons import action_server_guard  # noqa: E402  (Rasa loads it from rasa_project/)
-
 from rasa.core.actions.action import RemoteAction  # noqa: E402
+
+from addons import action_server_guard  # noqa: E402  (Rasa loads it from rasa_project/)
 
 
 @pytest.fixture(scope="module")

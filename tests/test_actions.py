@@ -12,11 +12,11 @@ import pytest
 
 from actions import engine_holder
 from actions.forms import ValidateSearchForm
+from actions.offers import offer
+from actions.rendering import nearest_places_messages
 from actions.search_actions import ActionApplyOffer, ActionCritique, ActionDetails, ActionRecommend, ActionShowMore
 from actions.start_over import ActionStartOver
 from constraints import Engine
-from actions.offers import offer
-from actions.rendering import nearest_places_messages
 from tests.rasa_trackers import Conversation, make_tracker
 
 PRICE = re.compile(r"€[\d,]+ a night")

@@ -17,18 +17,26 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import real_data
 
 from constraints.airbnb import (
-    OUTPUT_COLUMNS, clean_description, clean_neighbourhood, convert_listings, import_airbnb, import_calendar,
-    parse_amenity_list, parse_bathrooms_text, parse_price, write_calendar, write_catalog,
+    OUTPUT_COLUMNS,
+    clean_description,
+    clean_neighbourhood,
+    convert_listings,
+    import_airbnb,
+    import_calendar,
+    parse_amenity_list,
+    parse_bathrooms_text,
+    parse_price,
+    write_calendar,
+    write_catalog,
 )
-from constraints.availability import calendar_path_for, read_window
+from constraints.availability import calendar_path_for, load_calendar_beside, read_window
 from constraints.catalog import load_catalog
 from constraints.catalog_read import CONTRACT_COLUMNS, NO_MAXIMUM_NIGHTS
 from constraints.cli import main
 from constraints.knowledge import load_knowledge
-
-import real_data
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +240,8 @@ def test_import_writes_catalog_and_calendar_that_load(tmp_path, project_knowledg
     assert "7,2025-01-02,2025-01-04,true," in text
     catalog = load_catalog(out, project_knowledge)
     assert catalog.size == 4 and not catalog.skipped
-    assert catalog.availability is not None and not catalog.availability.issues
+    calendar = load_calendar_beside(out, catalog, project_knowledge)
+    assert calendar is not None and not calendar.issues
     assert read_window(calendar_path_for(out)) == (date(2025, 1, 1), date(2025, 1, 21))
 
 
@@ -372,7 +381,8 @@ def test_real_albany_calendar(real, project_knowledge, capsys):
     nights = (pd.to_datetime(runs["end"]) - pd.to_datetime(runs["start"])).dt.days.sum()
     assert nights == calendar.rows_read - calendar.unknown_rows
     catalog = load_catalog(out, project_knowledge)
-    assert catalog.availability is not None and not catalog.availability.issues
+    calendar = load_calendar_beside(out, catalog, project_knowledge)
+    assert calendar is not None and not calendar.issues
 
 
 def test_real_search_albany(real, capsys):

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 import random
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from constraints import analyze as A
+from constraints import analyze_searches
 from constraints.catalog import build_catalog
 from constraints.catalog_read import CONTRACT_COLUMNS
 from constraints.cli import main
@@ -323,7 +324,7 @@ def test_unreadable_tracker_store(tmp_path):
 
 def test_sqlalchemy_urls_are_read_through_sqlalchemy(tmp_path, monkeypatch):
     store = tracker_store(tmp_path / "rasa.db")
-    monkeypatch.setattr(A, "_sqlite_path", lambda source: None)  # as if it were a PostgreSQL URL
+    monkeypatch.setattr(analyze_searches, "_sqlite_path", lambda source: None)  # as if it were a PostgreSQL URL
     assert len(A.search_records(A.bot_events(f"sqlite:///{store}"))) == 5
     monkeypatch.undo()
     with pytest.raises(A.TrackerStoreError) as caught:  # nothing listens on port 1

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from constraints import CatalogError, Engine, InvalidValueError, StayDates, build_query
-from constraints.availability import build_availability, calendar_path_for
+from constraints.availability import build_availability, calendar_path_for, load_calendar_beside
 from constraints.catalog import load_catalog
 
 FIRST, LAST = date(2027, 3, 1), date(2027, 8, 31)
@@ -26,11 +26,11 @@ def stay(check_in: str, check_out: str) -> StayDates:
 
 @pytest.fixture
 def dated_engine(knowledge, catalog_path):
-    catalog = load_catalog(catalog_path, knowledge, calendar=False)
+    catalog = load_catalog(catalog_path, knowledge)
     runs = pd.DataFrame(RUNS, columns=["id", "start", "end", "available", "price"])
-    catalog.availability = build_availability(runs, FIRST, LAST, catalog, knowledge)
-    assert catalog.availability.issues == []
-    return Engine(knowledge, catalog)
+    calendar = build_availability(runs, FIRST, LAST, catalog, knowledge)
+    assert calendar.issues == []
+    return Engine(knowledge, catalog, calendar)
 
 
 def ids(engine, **kwargs):
@@ -140,13 +140,14 @@ def test_a_calendar_beside_the_catalog_is_loaded_and_bad_rows_reported(tmp_path,
         "L4,4 March,2027-03-08,false,",         # line 7
     ])
     catalog = load_catalog(catalog_file, knowledge)
-    issues = {issue.line: issue.message for issue in catalog.availability.issues}
+    calendar = load_calendar_beside(catalog_file, catalog, knowledge)
+    issues = {issue.line: issue.message for issue in calendar.issues}
     assert sorted(issues) == [4, 5, 6, 7]
     assert "unknown property" in issues[4]
     assert "after start" in issues[5]
     assert "true or false" in issues[6]
     assert "YYYY-MM-DD" in issues[7]
-    engine = Engine(knowledge, catalog)
+    engine = Engine(knowledge, catalog, calendar)
     found = ids(engine, location="Lisbon", dates=stay("2027-03-05", "2027-03-08"))
     assert "L1" not in found  # booked
     assert "L3" in found  # its bad row was skipped, so it is free
@@ -156,5 +157,6 @@ def test_a_calendar_without_its_window_is_a_clear_error(tmp_path, knowledge, cat
     catalog_file = tmp_path / "catalog.csv"
     catalog_file.write_bytes(catalog_path.read_bytes())
     write_calendar(tmp_path / "catalog.calendar.csv", ["L1,2027-03-04,2027-03-08,false,"], window="# no window")
+    catalog = load_catalog(catalog_file, knowledge)
     with pytest.raises(CatalogError, match="window"):
-        load_catalog(catalog_file, knowledge)
+        load_calendar_beside(catalog_file, catalog, knowledge)

@@ -25,8 +25,7 @@ BENCHMARKS = ROOT / "benchmarks"
 if str(BENCHMARKS) not in sys.path:
     sys.path.insert(0, str(BENCHMARKS))
 
-from baselines import (  # noqa: E402
-    NaivePandasBaseline, PandasBaseline, Spec, SqliteBaseline, amenity_pattern, engine_query)
+from baselines import NaivePandasBaseline, PandasBaseline, Spec, SqliteBaseline, amenity_pattern, engine_query  # noqa: E402
 
 SIZE = 2000
 QUERIES = 30

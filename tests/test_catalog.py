@@ -215,9 +215,12 @@ def sintra_rows():
                 beds=2, bathrooms=1, price_per_night=100, currency="EUR", min_nights=1, amenities="wifi",
                 rating=4.5, review_count=10)
     return [
-        dict(base, id="S1", title="Sintra one", location="Sintra", neighbourhood="Vila", latitude=38.80, longitude=-9.39),
-        dict(base, id="S2", title="Sintra two", location="Sintra", neighbourhood="Vila", latitude=38.79, longitude=-9.38),
-        dict(base, id="S3", title="Sintra three", location="Sintra", neighbourhood="Colares", latitude=38.81, longitude=-9.45),
+        dict(base, id="S1", title="Sintra one", location="Sintra", neighbourhood="Vila",
+             latitude=38.80, longitude=-9.39),
+        dict(base, id="S2", title="Sintra two", location="Sintra", neighbourhood="Vila",
+             latitude=38.79, longitude=-9.38),
+        dict(base, id="S3", title="Sintra three", location="Sintra", neighbourhood="Colares",
+             latitude=38.81, longitude=-9.45),
     ]
 
 
@@ -250,7 +253,7 @@ def test_build_catalog_from_a_frame(fixture_rows, knowledge):
     catalog = build_catalog(frame, knowledge)
     assert catalog.size == 11
     # rows are grouped by destination, each a contiguous slice
-    for code, destination in enumerate(catalog.places.destinations):
+    for code, _destination in enumerate(catalog.places.destinations):
         part = catalog.loc[catalog.rows_in(code)]
         assert np.all(part == code)
     assert sorted(catalog.ids) == sorted(r["id"] for r in fixture_rows)

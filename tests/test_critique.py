@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from engine_oracle import haversine
 
 from constraints import Engine, InvalidValueError, build_query
 from constraints.catalog import build_catalog
 from constraints.critique import critique
-from engine_oracle import haversine
 
 
 @pytest.fixture(scope="module")

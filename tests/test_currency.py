@@ -14,15 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import real_data
+from conftest import FIXTURE_CATALOG
+from test_airbnb_import import REAL, SHARED_DATA
 
 from constraints import Engine, build_query
 from constraints.catalog import load_catalog
 from constraints.cli import main as stays_main
 from constraints.errors import InvalidValueError
-import real_data
-from test_airbnb_import import REAL, SHARED_DATA
-
-from conftest import FIXTURE_CATALOG
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def dollar_engine(tmp_path: Path, knowledge) -> Engine:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    return Engine(knowledge, load_catalog(path, knowledge, calendar=False))
+    return Engine(knowledge, load_catalog(path, knowledge))
 
 
 def new_york_prices(engine: Engine) -> list[float]:
@@ -106,7 +105,7 @@ def real_engines(tmp_path_factory, project_knowledge):
                                     currency=currency)
         out = folder / f"{name}.csv"
         write_catalog(frame, out)
-        engines[location] = (Engine(project_knowledge, load_catalog(out, project_knowledge, calendar=False)),
+        engines[location] = (Engine(project_knowledge, load_catalog(out, project_knowledge)),
                              pd.read_csv(out, dtype={"id": str}), currency)
     real_data.ran("currency", engines)
     return engines

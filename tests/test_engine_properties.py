@@ -19,6 +19,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import FIXTURE_KNOWLEDGE
+from engine_oracle import Ambiguous, Oracle, Run, read_catalog_rows
 from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
@@ -26,9 +28,6 @@ from constraints import Constraint, Engine, Query, StayDates, build_query, load_
 from constraints.availability import build_availability
 from constraints.catalog import build_catalog
 from constraints.catalog_read import CONTRACT_COLUMNS
-from engine_oracle import Ambiguous, Oracle, Run, read_catalog_rows
-
-from conftest import FIXTURE_KNOWLEDGE
 
 WINDOW_FIRST = date(2027, 6, 20)  # spans June (Cascais' high season), July-August and many weekends
 WINDOW_LAST = date(2027, 8, 31)
@@ -225,15 +224,16 @@ class World:
         frame = pd.DataFrame(self.rows, columns=[*CONTRACT_COLUMNS, "max_nights"])
         catalog = build_catalog(frame, K)
         assert catalog.size == len(self.rows), [str(i) for i in catalog.issues]
+        calendar = None
         if self.runs is not None:
             runs = pd.DataFrame(
                 [{"id": r.id, "start": r.start.isoformat(), "end": r.end.isoformat(),
                   "available": "true" if r.available else "false", "price": r.price} for r in self.runs],
                 columns=["id", "start", "end", "available", "price"],
             )
-            catalog.availability = build_availability(runs, WINDOW_FIRST, WINDOW_LAST, catalog, K)
-            assert catalog.availability.issues == []
-        return Engine(K, catalog)
+            calendar = build_availability(runs, WINDOW_FIRST, WINDOW_LAST, catalog, K)
+            assert calendar.issues == []
+        return Engine(K, catalog, calendar)
 
     def oracle(self) -> Oracle:
         return Oracle(FIXTURE_KNOWLEDGE, self.rows, self.runs or ())

@@ -5,11 +5,11 @@ import json
 
 import pandas as pd
 import pytest
+from test_airbnb_import import SYNTHETIC_ROWS, run_cli, write_calendar_file, write_listings
 
 from constraints import load_knowledge
-from constraints.availability import calendar_path_for
+from constraints.availability import calendar_path_for, load_calendar_beside
 from constraints.catalog import load_catalog
-from test_airbnb_import import run_cli, write_calendar_file, write_listings, SYNTHETIC_ROWS
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_force_removes_a_calendar_that_belonged_to_the_old_catalog(tmp_path, cap
     assert status == 0, stderr
     assert not calendar_path_for(out).exists()
     assert "removed" in stderr
-    assert load_catalog(out, knowledge).availability is None
+    assert load_calendar_beside(out, load_catalog(out, knowledge), knowledge) is None
 
 
 def test_append_puts_two_cities_in_one_catalog_and_reimport_replaces_a_city(tmp_path, capsys, knowledge):

@@ -8,8 +8,8 @@ against the imported catalog. Skipped, visibly, when ../shared is absent.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -25,9 +25,10 @@ SCRIPTS = script_paths(IMPORTED)
 @pytest.fixture(scope="module")
 def albany(tmp_path_factory) -> Path:
     import real_data
+    from test_airbnb_import import SHARED_DATA
+
     from constraints import load_knowledge
     from constraints.airbnb import import_airbnb
-    from test_airbnb_import import SHARED_DATA
 
     listings = SHARED_DATA / "listings" / "albany.csv.gz"
     if not listings.exists():

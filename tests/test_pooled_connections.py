@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from typing import List
 
 from aiohttp import web
 from rasa.utils.endpoints import EndpointConfig
@@ -17,7 +16,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def action_server(port: int, ports: List[int]) -> web.AppRunner:
+async def action_server(port: int, ports: list[int]) -> web.AppRunner:
     """A stand-in action server that records the client port of every call."""
     async def webhook(request: web.Request) -> web.Response:
         ports.append(request.transport.get_extra_info("peername")[1])
@@ -43,7 +42,7 @@ async def close_pool() -> None:
 def test_calls_to_the_action_server_share_one_connection() -> None:
     pooled_connections.install()
 
-    async def scenario() -> List[int]:
+    async def scenario() -> list[int]:
         port, ports = free_port(), []
         server = await action_server(port, ports)
         endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook")
@@ -60,7 +59,7 @@ def test_calls_to_the_action_server_share_one_connection() -> None:
 def test_a_restarted_action_server_is_reached_on_a_new_connection() -> None:
     pooled_connections.install()
 
-    async def scenario() -> List[int]:
+    async def scenario() -> list[int]:
         port, ports = free_port(), []
         endpoint = EndpointConfig(url=f"http://127.0.0.1:{port}/webhook")
         server = await action_server(port, ports)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.services import ROOT, busy_ports, free_ports, port_holder, Ports
+from scripts.services import ROOT, Ports, busy_ports, free_ports, port_holder
 
 PARENT = """
 import sys, time

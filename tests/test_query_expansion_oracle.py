@@ -9,17 +9,18 @@ be a stay total shows up as a difference here.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import pytest
 import yaml
+from engine_oracle import Expanded, Oracle
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from constraints import Engine, StayDates, build_query
-from engine_oracle import Expanded, Oracle
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 RULES = yaml.safe_load((KNOWLEDGE / "rules.yml").read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ way DIET produced them in those conversations.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -25,8 +25,8 @@ def tag(text: str, entity: str, value: str) -> dict[str, Any]:
     return {"entity": entity, "value": value, "start": start, "end": start + len(value)}
 
 
-def read(text: str, intent: str = "search", entities: Optional[list[dict[str, Any]]] = None,
-         requested: Optional[str] = None, slots: Optional[dict[str, Any]] = None) -> dict[str, Any]:
+def read(text: str, intent: str = "search", entities: list[dict[str, Any]] | None = None,
+         requested: str | None = None, slots: dict[str, Any] | None = None) -> dict[str, Any]:
     return read_message(engine_holder.engine(), text, intent, entities or [], slots or {}, requested, TODAY).candidates
 
 

@@ -9,7 +9,7 @@ knowledge/phrases/*.yml, so most new rows here need one line of data, not code.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
@@ -25,7 +25,7 @@ from actions.reading import (
 
 TODAY = date(2026, 11, 28)  # a Saturday
 
-GUESTS: list[tuple[str, Optional[int]]] = [
+GUESTS: list[tuple[str, int | None]] = [
     ("hi there! we're 4 adults and 2 kids, thanks", 6),
     ("party of 5 pls", 5),
     ("FOR 4 PEOPLE PLEASE", 4),
@@ -40,6 +40,8 @@ GUESTS: list[tuple[str, Optional[int]]] = [
     ("hello, looking for somewhere for me and my mother-in-law", 2),
     ("Hey! Two of us + a baby", 2),
     ("2 of us", 2),
+    ("mum, dad and 2 teens", 4),
+    ("dad, me and my sister", 3),
     # negatives: a number next to another field's unit is not a head count
     ("4 nights", None),
     ("150 bucks a night", None),
@@ -53,12 +55,12 @@ GUESTS: list[tuple[str, Optional[int]]] = [
 
 
 @pytest.mark.parametrize("text, total", GUESTS)
-def test_guests_in_many_voices(text: str, total: Optional[int]) -> None:
+def test_guests_in_many_voices(text: str, total: int | None) -> None:
     found = parse_guests(text)
     assert (found.total if found else None) == total
 
 
-BUDGET: list[tuple[str, Optional[tuple[Any, ...]]]] = [  # (max, min, currency, scope)
+BUDGET: list[tuple[str, tuple[Any, ...] | None]] = [  # (max, min, currency, scope)
     ("under 150 quid a night", (150, None, "GBP", "night")),
     ("around 100 bucks", (115, None, "USD", None)),
     ("max 200 euros total", (200, None, "EUR", "stay")),
@@ -80,7 +82,7 @@ BUDGET: list[tuple[str, Optional[tuple[Any, ...]]]] = [  # (max, min, currency, 
 
 
 @pytest.mark.parametrize("text, expected", BUDGET)
-def test_budget_in_many_voices(text: str, expected: Optional[tuple[Any, ...]]) -> None:
+def test_budget_in_many_voices(text: str, expected: tuple[Any, ...] | None) -> None:
     found = parse_budget(text)
     got = None if found is None else (found.maximum, found.minimum, found.currency, found.scope)
     assert got == expected
@@ -93,7 +95,7 @@ def test_slang_and_tier_words() -> None:
     assert found is not None and found.unlimited
 
 
-NIGHTS: list[tuple[str, Optional[int]]] = [
+NIGHTS: list[tuple[str, int | None]] = [
     ("a week", 7),
     ("2 nites", 2),
     ("a long weekend away", 3),
@@ -107,11 +109,11 @@ NIGHTS: list[tuple[str, Optional[int]]] = [
 
 
 @pytest.mark.parametrize("text, nights", NIGHTS)
-def test_nights_in_many_voices(text: str, nights: Optional[int]) -> None:
+def test_nights_in_many_voices(text: str, nights: int | None) -> None:
     assert parse_nights(text) == nights
 
 
-RATING: list[tuple[str, Optional[float]]] = [
+RATING: list[tuple[str, float | None]] = [
     ("a 4.4 rating or higher", 4.4),
     ("rated 9/10 at least", 4.5),
     ("good reviews pls", 4.5),
@@ -123,11 +125,11 @@ RATING: list[tuple[str, Optional[float]]] = [
 
 
 @pytest.mark.parametrize("text, rating", RATING)
-def test_rating_in_many_voices(text: str, rating: Optional[float]) -> None:
+def test_rating_in_many_voices(text: str, rating: float | None) -> None:
     assert parse_rating(text) == rating
 
 
-DATES: list[tuple[str, Optional[tuple[str, str]]]] = [
+DATES: list[tuple[str, tuple[str, str] | None]] = [
     ("from tmrw for 3 nights", ("2026-11-29", "2026-12-02")),
     ("check in dec 3rd, check out dec 7th", ("2026-12-03", "2026-12-07")),
     ("from fri to sun", ("2026-12-04", "2026-12-06")),
@@ -139,7 +141,7 @@ DATES: list[tuple[str, Optional[tuple[str, str]]]] = [
 
 
 @pytest.mark.parametrize("text, stay", DATES)
-def test_dates_in_many_voices(text: str, stay: Optional[tuple[str, str]]) -> None:
+def test_dates_in_many_voices(text: str, stay: tuple[str, str] | None) -> None:
     found = parse_dates(text, TODAY)
     got = None if found is None or not hasattr(found, "check_out") or getattr(found, "kind", None) else \
         (found.check_in.isoformat(), found.check_out.isoformat())
@@ -166,7 +168,7 @@ def test_negation_in_many_voices(text: str, phrase: str, negated: bool) -> None:
     ("twenty-one", 21), ("a dozen", 12), ("half a dozen", 6), ("a couple", 2), ("about 6", 6),
     ("a few", None), ("several", None), ("fourty", 40),
 ])
-def test_number_words(text: str, number: Optional[int]) -> None:
+def test_number_words(text: str, number: int | None) -> None:
     assert words_to_number(text) == number
 
 
@@ -179,10 +181,9 @@ def test_number_words(text: str, number: Optional[int]) -> None:
     ("reviews don't really matter to us", ["rating"], "flexible"),
     ("hello there", [], None),
 ])
-def test_priorities_in_many_voices(text: str, attributes: list[str], word: Optional[str]) -> None:
-    from constraints.text import fold
-
+def test_priorities_in_many_voices(text: str, attributes: list[str], word: str | None) -> None:
     from actions.reading.priorities import attributes_named, priority_word
+    from constraints.text import fold
     assert attributes_named(fold(text)) == attributes
     assert priority_word(fold(text)) == word
 
@@ -198,6 +199,6 @@ def test_priorities_in_many_voices(text: str, attributes: list[str], word: Optio
     ("doesn't have to be cheap", None),
     ("the top floor", None),
 ])
-def test_price_tier_words(text: str, tier: Optional[str]) -> None:
+def test_price_tier_words(text: str, tier: str | None) -> None:
     found = parse_budget(text)
     assert (found.tier if found else None) == tier

@@ -14,16 +14,16 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "rasa_project"))
-from addons.redis_ticket_lock import RedisTicketLockStore  # noqa: E402  (Rasa loads it from rasa_project/)
-
 from rasa.core.lock_store import LockError, RedisLockStore  # noqa: E402
 from rasa.utils.endpoints import EndpointConfig  # noqa: E402
+
+from addons.redis_ticket_lock import RedisTicketLockStore  # noqa: E402  (Rasa loads it from rasa_project/)
 from tests.test_scale_out import Redis  # noqa: E402
 
 SERVERS = 3
@@ -87,7 +87,7 @@ def race(stores_: list, conversation: str) -> tuple[list[tuple[str, float, float
 
 def overlaps(holds: list[tuple[str, float, float]]) -> list[tuple[str, str]]:
     ordered = sorted(holds, key=lambda h: h[1])
-    return [(a[0], b[0]) for a, b in zip(ordered, ordered[1:]) if b[1] < a[2]]
+    return [(a[0], b[0]) for a, b in zip(ordered, ordered[1:], strict=False) if b[1] < a[2]]
 
 
 def test_every_message_gets_the_lock_and_never_two_at_once(redis_port):

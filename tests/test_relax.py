@@ -124,12 +124,12 @@ def test_a_longer_stay_for_a_minimum_stay(engine):
 
 @pytest.fixture
 def chamonix_booked(knowledge, catalog_path):
-    catalog = load_catalog(catalog_path, knowledge, calendar=False)
+    catalog = load_catalog(catalog_path, knowledge)
     # booked 5-9 March, at a discount of 300 a night
     runs = pd.DataFrame([("M1", "2027-03-05", "2027-03-09", "false", 300.0)],
                         columns=["id", "start", "end", "available", "price"])
-    catalog.availability = build_availability(runs, date(2027, 3, 1), date(2027, 8, 31), catalog, knowledge)
-    return Engine(knowledge, catalog)
+    calendar = build_availability(runs, date(2027, 3, 1), date(2027, 8, 31), catalog, knowledge)
+    return Engine(knowledge, catalog, calendar)
 
 
 def test_other_dates_when_the_place_is_booked(chamonix_booked):

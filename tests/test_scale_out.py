@@ -30,9 +30,10 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -298,7 +299,8 @@ def test_conversation_alternating_between_servers(cluster: Cluster, catalog_engi
     assert_picks(engine, slots["shown"], guests=4, max_price=300, what="'under 300' on B")
 
 
-def send_pair(cluster: Cluster, sender: str, texts: dict[str, str], stagger: float) -> tuple[dict[str, Reply], list[dict]]:
+def send_pair(cluster: Cluster, sender: str, texts: dict[str, str],
+              stagger: float) -> tuple[dict[str, Reply], list[dict]]:
     """Send texts["a"] to A and texts["b"] to B, B `stagger` seconds after A; (replies, new tracker events)."""
     start = len(cluster.a.tracker(sender)["events"])
     replies: dict[str, Reply] = {}

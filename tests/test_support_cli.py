@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_CATALOG
 
 from constraints.cli import main
-from conftest import FIXTURE_CATALOG
 
 
 @pytest.fixture

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, BotUttered, Event, SessionStarted, SlotSet,
-                                     UserUttered)
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from addons import event_types
@@ -40,7 +39,7 @@ def store(kind: type, path: Path, **kwargs: Any) -> SQLTrackerStore:
     return kind(domain=DOMAIN, dialect="sqlite", db=str(path), **kwargs)
 
 
-def turn(number: int) -> List[Event]:
+def turn(number: int) -> list[Event]:
     """One user message and the assistant's answer, as Rasa logs them."""
     place = PLACES[number % len(PLACES)]
     return [
@@ -54,7 +53,7 @@ def turn(number: int) -> List[Event]:
     ]
 
 
-def session_start() -> List[Event]:
+def session_start() -> list[Event]:
     return [ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")]
 
 
@@ -67,7 +66,7 @@ async def answer(server: SQLTrackerStore, sender: str, number: int) -> DialogueS
     return tracker
 
 
-def as_stored(tracker: DialogueStateTracker | None) -> List[Dict[str, Any]]:
+def as_stored(tracker: DialogueStateTracker | None) -> list[dict[str, Any]]:
     assert tracker is not None
     return [event.as_dict() for event in tracker.events]
 

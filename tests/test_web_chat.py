@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -229,12 +229,13 @@ def test_unreachable_server_keeps_the_typed_text(assistant, browser) -> None:
 
 def test_a_card_shows_its_listing_photo_lazily(assistant, browser, tmp_path) -> None:
     """A real Albany listing's card, drawn the way the page draws stored cards: its photo, with the title as alt."""
+    import real_data
+    from test_airbnb_import import SHARED_DATA
+
     from actions.rendering import card
     from constraints import Engine, build_query, load_knowledge
     from constraints.airbnb import convert_listings, write_catalog
     from constraints.catalog import load_catalog
-    import real_data
-    from test_airbnb_import import SHARED_DATA
 
     listings = SHARED_DATA / "listings" / "albany.csv.gz"
     if not listings.exists():
@@ -243,7 +244,7 @@ def test_a_card_shows_its_listing_photo_lazily(assistant, browser, tmp_path) -> 
     knowledge = load_knowledge()
     frame, _ = convert_listings(listings, "Albany", knowledge, currency="USD")
     write_catalog(frame, tmp_path / "albany.csv")
-    engine = Engine(knowledge, load_catalog(tmp_path / "albany.csv", knowledge, calendar=False))
+    engine = Engine(knowledge, load_catalog(tmp_path / "albany.csv", knowledge))
     shown = engine.search(build_query(location="Albany", guests=2), limit=2).results
     assert shown[0].picture_url, "the importer keeps each listing's picture_url"
     without = {**card(engine, 2, shown[1]), "picture_url": None}

@@ -58,7 +58,6 @@ stars") are returned as said, so the caller can question them instead of having
 them silently dropped here.
 """
 from __future__ import annotations
-from __future__ import annotations
 
 import threading
 

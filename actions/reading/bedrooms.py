@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .guests import _NB
 from .scan import _at, _before, _first, _number_starts
 from .text import _normalise, _num
-
 
 _RE_BEDROOMS = re.compile(
     rf"{_NB}(?P<n>\d{{1,2}}|one)(?: ?-? ?)(?:(?:bed(?:room)?|bedrooms|bed rooms?|bedrms?|bdrms?|bdr|brs?|b/r|brm"
@@ -17,7 +15,7 @@ _RE_RANGE_LOW_BEFORE = re.compile(r"(?<![\d.,])(?P<low>\d{1,2}) ?(?:-|to|or) ?$"
 _RE_BREAKFAST_AFTER = re.compile(r" ?(?:and|&|n) ?breakfast")
 
 
-def parse_bedrooms(text: str) -> Optional[int]:
+def parse_bedrooms(text: str) -> int | None:
     """Minimum bedrooms: "3 bedrooms", "three-bedroom", "3br", "a 2 bed".
 
     "N bed" (singular, estate-agent style) means bedrooms, but "N beds" does

@@ -3,15 +3,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, ROUND_HALF_UP
-from typing import Optional
+from decimal import ROUND_HALF_UP, Decimal
 
 from .results import Budget
 from .scan import _RE_BETWEEN_BEFORE, _at, _before, _first, _number_starts, _words
 from .text import _normalise
-from .vocab import (_BUDGET_WORDS, _CUE_APPROX, _CUE_MAX, _CUE_MIN, _CUR_CODE_ALT, _CUR_SYMBOL_ALT, _CUR_WORD_ALT,
-                    _CURRENCIES, _MON, _NOT_MONEY_UNITS, phrase_alt, table)
-
+from .vocab import (
+    _BUDGET_WORDS,
+    _CUE_APPROX,
+    _CUE_MAX,
+    _CUE_MIN,
+    _CUR_CODE_ALT,
+    _CUR_SYMBOL_ALT,
+    _CUR_WORD_ALT,
+    _CURRENCIES,
+    _MON,
+    _NOT_MONEY_UNITS,
+    phrase_alt,
+    table,
+)
 
 _RE_AMOUNT = re.compile(
     r"(?<![\w.,/])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?(?![\d,])|\d{1,3}(?:\.\d{3})+(?![\d,.])"
@@ -99,7 +109,7 @@ class _Amount:
     num_start: int
     end: int
     value: float
-    currency: Optional[str]
+    currency: str | None
     k: bool
     negative: bool
     decimal: bool
@@ -109,9 +119,9 @@ class _Amount:
 @dataclass(frozen=True)
 class _Money:
     value: float
-    currency: Optional[str]
-    direction: Optional[str]    # "max" | "min" | "apx" | None
-    scope: Optional[str]
+    currency: str | None
+    direction: str | None    # "max" | "min" | "apx" | None
+    scope: str | None
 
 
 def _amounts(t: str) -> list[_Amount]:
@@ -147,7 +157,7 @@ def _amounts(t: str) -> list[_Amount]:
     return out
 
 
-def _scope_after(t: str, end: int) -> Optional[str]:
+def _scope_after(t: str, end: int) -> str | None:
     if _RE_SCOPE_NIGHT_AFTER.match(t, end):
         return "night"
     if _RE_SCOPE_STAY_AFTER.match(t, end):
@@ -155,7 +165,7 @@ def _scope_after(t: str, end: int) -> Optional[str]:
     return None
 
 
-def _scope_before(t: str, start: int) -> Optional[str]:
+def _scope_before(t: str, start: int) -> str | None:
     window = t[max(0, start - 45):start]
     night = _RE_SCOPE_NIGHT_BEFORE.search(window)
     stay = _RE_SCOPE_STAY_BEFORE.search(window)
@@ -164,7 +174,7 @@ def _scope_before(t: str, start: int) -> Optional[str]:
     return "stay" if stay else None
 
 
-def _classify_money(t: str, a: _Amount) -> Optional[_Money]:
+def _classify_money(t: str, a: _Amount) -> _Money | None:
     """Decide whether an amount is money and which way it bounds the budget.
 
     Money needs evidence: a currency, a price cue before it ("under", "budget
@@ -203,7 +213,7 @@ def _approx_max(value: float) -> float:
     return float((Decimal(str(value)) * Decimal("1.15")).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
-def _tier(t: str) -> Optional[str]:
+def _tier(t: str) -> str | None:
     if not _RE_TIER_GATE.search(t):
         return None
     found: list[tuple[int, str]] = []
@@ -216,7 +226,7 @@ def _tier(t: str) -> Optional[str]:
     return max(found)[1] if found else None
 
 
-def parse_budget(text: str, *, expected: bool = False) -> Optional[Budget]:
+def parse_budget(text: str, *, expected: bool = False) -> Budget | None:
     """The traveller's price limits, scope, currency, tier words, or "no budget".
 
     Choices: "around/about X" is a maximum of X*1.15 (rounded) with no minimum,
@@ -241,7 +251,7 @@ def parse_budget(text: str, *, expected: bool = False) -> Optional[Budget]:
     scope = currency = None
     amounts = _amounts(t) if _number_starts(t) else []
     used: set[int] = set()
-    said: list[tuple[int, Optional[float], Optional[float], Optional[str], Optional[str]]] = []
+    said: list[tuple[int, float | None, float | None, str | None, str | None]] = []
     for i in range(len(amounts) - 1):
         a, b = amounts[i], amounts[i + 1]
         if i in used or not _RE_RANGE_JOIN.fullmatch(t, a.end, b.start):

@@ -5,14 +5,26 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Optional
 
 from .nights import _RE_WEEKEND_UNIT
 from .scan import _MAX_CANDIDATES, _at, _before, _number_starts, _words
 from .text import _num, _suffix
-from .vocab import (_CALENDAR_STEMS, _CUR_WORD_ALT, _MON, _MON_G, _MONTH_NUM, _NOT_PEOPLE_UNITS, _RE_NOT_PEOPLE_AFTER,
-                    _SYM, _TODAY, _TOMORROW, _TONIGHT, _WEEKDAY_ABBR, _WEEKDAY_NUM, phrase_alt)
-
+from .vocab import (
+    _CALENDAR_STEMS,
+    _CUR_WORD_ALT,
+    _MON,
+    _MON_G,
+    _MONTH_NUM,
+    _NOT_PEOPLE_UNITS,
+    _RE_NOT_PEOPLE_AFTER,
+    _SYM,
+    _TODAY,
+    _TOMORROW,
+    _TONIGHT,
+    _WEEKDAY_ABBR,
+    _WEEKDAY_NUM,
+    phrase_alt,
+)
 
 _DAY = r"(?:[0-2]?\d|3[01])"
 _ORD = r"(?:st|nd|rd|th)"
@@ -101,12 +113,12 @@ class _DateAtom:
     start: int
     end: int
     kind: str                   # ymd | range | weekday | weekend | offset | vague
-    y: Optional[int] = None
-    m: Optional[int] = None
-    d: Optional[int] = None
-    y2: Optional[int] = None
-    m2: Optional[int] = None
-    d2: Optional[int] = None
+    y: int | None = None
+    m: int | None = None
+    d: int | None = None
+    y2: int | None = None
+    m2: int | None = None
+    d2: int | None = None
     qual: str = ""
     value: int = 0              # weekday number, or an offset in days (months if qual == "months")
     long: bool = False
@@ -117,7 +129,7 @@ class _Unclear(Exception):
     pass
 
 
-def _year(token: Optional[str]) -> Optional[int]:
+def _year(token: str | None) -> int | None:
     if not token:
         return None
     token = token.strip("'")
@@ -132,7 +144,7 @@ def _month_name(m: int) -> str:
     return calendar.month_name[m] if 1 <= m <= 12 else str(m)
 
 
-def _safe_date(y: Optional[int], m: Optional[int], d: Optional[int]) -> date:
+def _safe_date(y: int | None, m: int | None, d: int | None) -> date:
     try:
         return date(y or 0, m or 0, d or 0)
     except (ValueError, TypeError):

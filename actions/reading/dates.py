@@ -4,18 +4,41 @@ from __future__ import annotations
 import calendar
 import re
 import threading
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Callable, Optional, Union
 
 from constraints.query import StayDates
 
-from .date_phrases import _DateAtom, _RE_AND_BEFORE, _RE_BARE_END_DAY, _RE_DATE_GATE_DIGITS, _RE_DATE_GATE_WORDS, _RE_FALLBACK_CUT, _RE_FALLBACK_NOT_DATE, _RE_FALLBACK_OUT, _RE_FALLBACK_PHRASE, _RE_IN_MARK, _RE_OUT_MARK, _RE_STRONG_DATE, _Unclear, _add_months, _find_date_atoms, _fmt, _next_day_of_month, _next_occurrence, _safe_date, _weekday_date, _weekend
+from .date_phrases import (
+    _RE_AND_BEFORE,
+    _RE_BARE_END_DAY,
+    _RE_DATE_GATE_DIGITS,
+    _RE_DATE_GATE_WORDS,
+    _RE_FALLBACK_CUT,
+    _RE_FALLBACK_NOT_DATE,
+    _RE_FALLBACK_OUT,
+    _RE_FALLBACK_PHRASE,
+    _RE_IN_MARK,
+    _RE_OUT_MARK,
+    _RE_STRONG_DATE,
+    _add_months,
+    _DateAtom,
+    _find_date_atoms,
+    _fmt,
+    _next_day_of_month,
+    _next_occurrence,
+    _safe_date,
+    _Unclear,
+    _weekday_date,
+    _weekend,
+)
 from .nights import _RE_NIGHTS_GATE, _nights_in
 from .results import DateProblem
 from .scan import _RE_BETWEEN_BEFORE, _before, _words
 from .text import _normalise
 
-def _resolve_start(atom: _DateAtom, today: date, end_hint: Optional[_DateAtom]) -> tuple[date, Optional[date]]:
+
+def _resolve_start(atom: _DateAtom, today: date, end_hint: _DateAtom | None) -> tuple[date, date | None]:
     """The arrival date of an atom, and the departure it implies (weekends, tonight)."""
     if atom.kind == "ymd":
         if atom.qual in ("thismonth", "nextmonth"):
@@ -97,7 +120,7 @@ def _resolve_end(atom: _DateAtom, start: date, today: date) -> date:
 
 
 _dateparser_lock = threading.Lock()
-_dateparser_parse: Optional[Callable[..., Optional[datetime]]] = None
+_dateparser_parse: Callable[..., datetime | None] | None = None
 _dateparser_failed = False
 
 
@@ -131,7 +154,7 @@ def warm_up() -> bool:
     return _dateparser_parse is not None
 
 
-def _fallback_date(phrase: str, today: date) -> Optional[date]:
+def _fallback_date(phrase: str, today: date) -> date | None:
     if len(phrase) > 40 or not warm_up() or _dateparser_parse is None:
         return None
     try:
@@ -146,7 +169,7 @@ def _fallback_date(phrase: str, today: date) -> Optional[date]:
     return result.date()
 
 
-def parse_dates(text: str, today: date) -> Union[StayDates, DateProblem, None]:
+def parse_dates(text: str, today: date) -> StayDates | DateProblem | None:
     """Check-in and check-out from the message, resolved against `today`.
 
     Dates without a year are the next occurrence on or after today. Numeric
@@ -174,12 +197,12 @@ def parse_dates(text: str, today: date) -> Union[StayDates, DateProblem, None]:
         return DateProblem("unclear", "I couldn't work out the dates: that is too far away.")
 
 
-def _parse_dates(t: str, today: date) -> Union[StayDates, DateProblem, None]:
+def _parse_dates(t: str, today: date) -> StayDates | DateProblem | None:
     atoms = _find_date_atoms(t)
     concrete = [a for a in atoms if a.kind != "vague"]
-    start_atom: Optional[_DateAtom] = next((a for a in concrete if a.kind == "range"), None)
-    end_atom: Optional[_DateAtom] = start_atom
-    extra_end_day: Optional[int] = None
+    start_atom: _DateAtom | None = next((a for a in concrete if a.kind == "range"), None)
+    end_atom: _DateAtom | None = start_atom
+    extra_end_day: int | None = None
     if start_atom is None and concrete:
         roles = []
         between = _before(_RE_BETWEEN_BEFORE, t, concrete[0].start, 20) is not None
@@ -238,7 +261,7 @@ def _parse_dates(t: str, today: date) -> Union[StayDates, DateProblem, None]:
         return DateProblem("unclear", f"I have check-out on {_fmt(end)}, but when do you arrive?", check_out=end)
     start, implied_end = _resolve_start(start_atom, today, end_atom if end_atom is not start_atom else None)
     if end_atom is not None:
-        end: Optional[date] = _resolve_end(end_atom, start, today)
+        end: date | None = _resolve_end(end_atom, start, today)
     elif extra_end_day is not None:
         end = _resolve_end(_DateAtom(0, 0, "ymd", None, None, extra_end_day), start, today)
     elif length is not None:
@@ -248,11 +271,11 @@ def _parse_dates(t: str, today: date) -> Union[StayDates, DateProblem, None]:
     return _finish(start, end, today)
 
 
-def _fallback(t: str, today: date, length: Optional[int]) -> Union[StayDates, DateProblem, None]:
+def _fallback(t: str, today: date, length: int | None) -> StayDates | DateProblem | None:
     """dateparser on isolated phrases after "from"/"until"/"check in"... that our patterns missed
     ("from 4.3. to 11.3."). A phrase with a date token that dateparser cannot read either is "unclear"."""
-    start: Optional[date] = None
-    end: Optional[date] = None
+    start: date | None = None
+    end: date | None = None
     pos = 0
     for _ in range(8):
         found = _words(_RE_FALLBACK_PHRASE, t, limit=1, pos=pos)
@@ -289,7 +312,7 @@ def _fallback(t: str, today: date, length: Optional[int]) -> Union[StayDates, Da
     return _finish(start, end, today)
 
 
-def _finish(start: date, end: Optional[date], today: date) -> Union[StayDates, DateProblem]:
+def _finish(start: date, end: date | None, today: date) -> StayDates | DateProblem:
     if start < today:
         return DateProblem("past", f"{_fmt(start)} is in the past (today is {_fmt(today)}).", start, end)
     if end is None:

@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .results import GuestCount
 from .scan import _at, _before, _first, _number_starts, _words
 from .text import _normalise, _num
-from .vocab import (_ADULT_NOUNS, _ADULT_RELATIONS, _CHILD_NOUNS, _FRIENDS, _GENERIC_NOUNS, _INFANT_NOUNS,
-                    _NOT_PEOPLE_UNITS, _RE_NOT_PEOPLE_AFTER, _SPOUSE_WORDS, _SYM_CHARS)
-
+from .vocab import (
+    _ADULT_NOUNS,
+    _ADULT_RELATIONS,
+    _CHILD_NOUNS,
+    _FAMILY_WORDS,
+    _FRIENDS,
+    _GENERIC_NOUNS,
+    _INFANT_NOUNS,
+    _NOT_PEOPLE_UNITS,
+    _RE_NOT_PEOPLE_AFTER,
+    _SPOUSE_WORDS,
+    _SYM_CHARS,
+)
 
 _N = r"(?P<n>\d{1,5}|one)"
 _NB = rf"(?<![\d.,/:{_SYM_CHARS}])(?<!(?<!\d)-)"  # not inside a decimal, date, price or "-2"; "2-3 people" is fine
@@ -50,6 +59,9 @@ _RE_ADULT_RELATION = re.compile(
     r"(?P<det>my|our|their|the|a|with a|and a|and) (?:(?:lovely|dear|best|old|elderly|wonderful|new|good) )?"
     rf"(?P<noun>{_ADULT_RELATIONS})\b(?!'s| ?(?:house|place|apartment|home|flat|recommended|said|told))")
 _RE_PAIR_RELATION = re.compile(r"(?:my|our|their|the|with) (?:parents|grandparents|in-?laws|folks)\b")
+# "mum, dad and 2 teens": a relation listed without "my", at the start or after a comma, before the next item
+_RE_LISTED_RELATION = re.compile(
+    rf"(?:(?<=^)|(?<=, )|(?<=,))(?P<noun>{_ADULT_RELATIONS})\b(?= ?(?:,|and\b|&|\+|$))")
 _RE_UNKNOWN_GROUP = re.compile(
     r"(?:my|our|the|with) (?:kids|children|friends|family|sons|daughters|sisters|brothers|cousins|colleagues"
     r"|coworkers|mates|buddies|grandkids|grandchildren|little ones|boys|girls|gang|crew|team|group|relatives"
@@ -78,7 +90,7 @@ _RE_PARTY_CUE = re.compile(r"\b(?:for|with|bringing|taking|coming|travel+ing|goi
                            r"|plus|and (?:i|me)|we|us|our)\b")
 
 
-def parse_guests(text: str, *, expected: bool = False) -> Optional[GuestCount]:
+def parse_guests(text: str, *, expected: bool = False) -> GuestCount | None:
     """How many people are travelling, from numbers and from who is coming.
 
     A bare number is a head count only after "for" ("for 4", not "for 4
@@ -98,13 +110,13 @@ def parse_guests(text: str, *, expected: bool = False) -> Optional[GuestCount]:
     t = _normalise(text)
     if not t:
         return None
-    adults_n: Optional[int] = None
-    children_n: Optional[int] = None
-    total_n: Optional[int] = None
+    adults_n: int | None = None
+    children_n: int | None = None
+    total_n: int | None = None
     infants = rel_adults = rel_children = 0
     numeric = party = False
 
-    def add(current: Optional[int], value: Optional[int]) -> int:
+    def add(current: int | None, value: int | None) -> int:
         return (value or 0) if current is None else current + (value or 0)
 
     if _number_starts(t):
@@ -169,8 +181,7 @@ def parse_guests(text: str, *, expected: bool = False) -> Optional[GuestCount]:
         noun, det = m.group("noun"), m.group("det")
         if det == "the" and noun not in ("wife", "missus", "hubby", "husband", "misses", "boss"):
             continue
-        if det == "and" and not re.match(r"(?:mum|mom|mother|dad|father|sister|brother|grandma|grandpa|grandmother"
-                                         r"|grandfather|aunt|auntie|uncle|partner|wife|husband|in-law)", noun):
+        if det == "and" and noun not in _FAMILY_WORDS:
             continue  # "my mum and dad", but not "me and friend"
         if det in ("a", "with a", "and a") and noun not in ("friend", "colleague", "buddy", "mate", "pal",
                                                               "coworker", "co-worker", "date", "partner"):
@@ -181,6 +192,9 @@ def parse_guests(text: str, *, expected: bool = False) -> Optional[GuestCount]:
             spouse_for_someone |= bool(re.search(r"\bfor $", t[max(0, m.start() - 4):m.start()]))
     for m in _words(_RE_PAIR_RELATION, t):
         rel_adults, party = rel_adults + 2, True
+    for m in _words(_RE_LISTED_RELATION, t):
+        if m.group("noun") in _FAMILY_WORDS:
+            rel_adults, party = rel_adults + 1, True
     unknown = _first(_RE_UNKNOWN_GROUP, t) is not None
     couple = _first(_RE_COUPLE, t) is not None or t.startswith("couple")
     solo = _first(_RE_SOLO, t) is not None or t in ("me", "myself", "i", "1 person")
@@ -203,7 +217,7 @@ def parse_guests(text: str, *, expected: bool = False) -> Optional[GuestCount]:
         return GuestCount(None, None, None, infants, False) if infants else None  # "my dad can't do stairs"
 
     if adults_n is not None:
-        adults_known: Optional[int] = adults_n
+        adults_known: int | None = adults_n
     elif rel_adults or speaker or couple:
         adults_known = rel_adults + speaker + (2 if couple and not rel_adults else 0)
     else:

@@ -13,7 +13,7 @@ close enough to a known name for a "did you mean" to help
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -41,7 +41,7 @@ def is_calendar_word(text: str) -> bool:
     return fold(text) in _CALENDAR_WORDS
 
 
-def after_place_word(text: str, start: Optional[int]) -> bool:
+def after_place_word(text: str, start: int | None) -> bool:
     """Whether the span starting at `start` follows "in"/"to"/"visiting"...: then it was meant as a place."""
     return start is not None and _RE_PLACE_WORD_BEFORE.search(text, max(0, start - 20), start) is not None
 
@@ -58,7 +58,7 @@ def capitalised_place_names(text: str) -> list[str]:
     return [m.group(1) for m in _RE_PLACE_AFTER.finditer(text)]
 
 
-def unknown_wish(folded: str) -> Optional[str]:
+def unknown_wish(folded: str) -> str | None:
     """'with a helipad' -> 'helipad': a short wish for a thing, unless it is only common words."""
     match = _RE_UNKNOWN_WISH.match(folded)
     if match is None or all_common_words(match.group(1)):

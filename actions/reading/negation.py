@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import re
 
-from .scan import MAX_CHARS, _MAX_NUMBERS, _words
+from .scan import _MAX_NUMBERS, MAX_CHARS, _words
 from .text import _fold_keep_length
 from .vocab import _CLAUSE_BREAKS, _NEGATION_AFTER, _NEGATION_BEFORE, _NOT_AFTER_NO, phrase_alt, table
-
 
 _RE_TOKEN = re.compile(r"w/o|[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
 #: a cheap first look: a text with none of these substrings has no negation

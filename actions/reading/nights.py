@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .scan import _before, _first, _words
 from .text import _normalise, _num
 from .vocab import _CUR_WORD_ALT, _SYM, _SYM_CHARS
-
 
 _RE_NIGHT_UNIT = re.compile(r"(?:nights?|nites?|nigths?|nigts?|nighs?|evenings?)\b")
 _RE_DAY_UNIT = re.compile(r"days?\b")
@@ -56,7 +54,7 @@ def _length_ok(t: str, start: int, end: int, n: str) -> bool:
     return not _RE_LENGTH_NOT_AFTER.match(t, end)
 
 
-def _nights_in(t: str) -> Optional[int]:
+def _nights_in(t: str) -> int | None:
     """Stay length in a normalised text: nights said as nights win (the booking unit), then the last of
     days/weeks/fortnights/months, then a weekend."""
     explicit = [(s, e, n) for s, e, n in _counted(t, _RE_NIGHT_UNIT)
@@ -102,7 +100,7 @@ def _nights_in(t: str) -> Optional[int]:
 _RE_NIGHTS_GATE = re.compile(r"night|nite|nigt|nigh|day|week|fortnight|month|evening")
 
 
-def parse_nights(text: str) -> Optional[int]:
+def parse_nights(text: str) -> int | None:
     """How many nights the stay lasts.
 
     "10 days" is 10 nights, not 9: travellers count the days they are away, and

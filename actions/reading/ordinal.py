@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .date_phrases import _ORD, _WEEKDAY_FULL
 from .scan import _at, _before, _number_starts, _words
 from .text import _normalise, _num
 from .vocab import _ADULT_NOUNS, _CHILD_NOUNS, _GENERIC_NOUNS, _INFANT_NOUNS, _MON, _NOT_PEOPLE_UNITS
-
 
 _OPTION_NOUNS = (r"one|option|listing|place|property|result|choice|apartment|flat|house|villa|home|suggestion|offer"
                  r"|stay|studio|loft|cabin|cottage|chalet|room|guesthouse|condo|pick|entry|item|link|card|rental|hotel")
@@ -36,7 +34,7 @@ _RE_LAST = re.compile(
 _RE_SECOND_LAST = re.compile(r"(?:2nd|second)[ -](?:to[ -])?last\b|penultimate\b|one before (?:the )?last\b")
 
 
-def parse_ordinal(text: str, *, expected: bool = False) -> Optional[int]:
+def parse_ordinal(text: str, *, expected: bool = False) -> int | None:
     """Which shown option the traveller points at: 1-based; -1 is the last, -2 the one before.
 
     Reads "the second one", "2nd", "the first", "number 3", "option 1", "#2",

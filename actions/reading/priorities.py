@@ -8,7 +8,6 @@ because the stronger phrases share words with the weaker ones.
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .vocab import PHRASES, phrase_alt, table
 
@@ -41,7 +40,7 @@ def is_soft(folded: str) -> bool:
     return _RE_SOFT.search(folded) is not None
 
 
-def priority_word(folded: str) -> Optional[str]:
+def priority_word(folded: str) -> str | None:
     """"must" | "flexible" | None: how much the named attributes matter."""
     if _RE_NOT_NEGOTIABLE.search(folded):
         return "must"

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from .negation import _negated_spans_norm
 from .scan import _at, _before, _number_starts, _words
 from .text import _normalise
 from .vocab import _BUDGET_WORDS, _CUE_MAX, _CUR_WORD_ALT, _NOT_PEOPLE_UNITS, _SYM
-
 
 _RV = r"(?P<v>\d{1,2}(?:[.,]\d{1,2})?)"
 _RE_RATING_GATE = re.compile(
@@ -41,7 +39,7 @@ _RE_RATING_GOOD = re.compile(
     r"|nice|decent|solid|strong|high|favou?rable) (?:reviews?|ratings?|feedback|scores?|reputation)\b")
 
 
-def parse_rating(text: str, good: float = 4.5) -> Optional[float]:
+def parse_rating(text: str, good: float = 4.5) -> float | None:
     """The minimum guest rating asked for, on the 0-5 scale.
 
     A number needs a rating context: "stars", "rated"/"rating"/"reviews", a
@@ -56,7 +54,7 @@ def parse_rating(text: str, good: float = 4.5) -> Optional[float]:
     t = _normalise(text)
     if not t or not _RE_RATING_GATE.search(t):
         return None
-    negated: Optional[list[tuple[int, int]]] = None
+    negated: list[tuple[int, int]] | None = None
 
     def ok(m: re.Match[str]) -> bool:
         nonlocal negated

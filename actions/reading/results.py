@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -19,9 +18,9 @@ class GuestCount:
     ("me and my wife", "a couple", "just me"): the caller may confirm those.
     """
 
-    total: Optional[int]
-    adults: Optional[int]
-    children: Optional[int]
+    total: int | None
+    adults: int | None
+    children: int | None
     infants: int = 0
     explicit: bool = False
 
@@ -36,11 +35,11 @@ class Budget:
     "money is no object"... when no maximum was given as well.
     """
 
-    maximum: Optional[float] = None
-    minimum: Optional[float] = None
-    scope: Optional[str] = None
-    currency: Optional[str] = None
-    tier: Optional[str] = None
+    maximum: float | None = None
+    minimum: float | None = None
+    scope: str | None = None
+    currency: str | None = None
+    tier: str | None = None
     unlimited: bool = False
 
 
@@ -56,5 +55,5 @@ class DateProblem:
 
     kind: str
     message: str
-    check_in: Optional[date] = None
-    check_out: Optional[date] = None
+    check_in: date | None = None
+    check_out: date | None = None

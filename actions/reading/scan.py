@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
 
 #: Longer messages are cut here: no chat turn is longer, and a bound keeps every
 #: parser's worst case (a pasted page) inside its time budget.
@@ -60,7 +59,7 @@ def _at(rx: re.Pattern[str], t: str, limit: int = _MAX_CANDIDATES) -> list[re.Ma
 
 
 def _words(rx: re.Pattern[str], t: str, limit: int = _MAX_CANDIDATES, pos: int = 0,
-           endpos: Optional[int] = None) -> list[re.Match[str]]:
+           endpos: int | None = None) -> list[re.Match[str]]:
     """Matches of `rx` that start at a word start (`rx` has no leading `\\b`).
 
     A leading `\\b` stops `re` from skipping ahead to a possible first letter,
@@ -84,11 +83,11 @@ def _words(rx: re.Pattern[str], t: str, limit: int = _MAX_CANDIDATES, pos: int =
     return out
 
 
-def _first(rx: re.Pattern[str], t: str) -> Optional[re.Match[str]]:
+def _first(rx: re.Pattern[str], t: str) -> re.Match[str] | None:
     found = _words(rx, t, limit=1)
     return found[0] if found else None
 
 
-def _before(rx: re.Pattern[str], t: str, start: int, width: int = 40) -> Optional[re.Match[str]]:
+def _before(rx: re.Pattern[str], t: str, start: int, width: int = 40) -> re.Match[str] | None:
     """`rx` (anchored with `$`) matched on the `width` characters before `start`."""
     return rx.search(t, max(0, start - width), start)

@@ -4,11 +4,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Optional
 
-from .scan import MAX_CHARS, _MAX_NUMBERS
+from .scan import _MAX_NUMBERS, MAX_CHARS
 from .vocab import _AMOUNTS, _CARDINALS, _HEDGES, _ORDINALS, _PAIRS, phrase_alt
-
 
 _ORDINAL_UNITS = {k: v for k, v in _ORDINALS.items() if v < 10}
 _TENS_WORDS = {k: v for k, v in _CARDINALS.items() if 20 <= v < 100}
@@ -207,7 +205,7 @@ def _normalise(text: str) -> str:
     return _number_words(t)
 
 
-def words_to_number(text: str) -> Optional[int]:
+def words_to_number(text: str) -> int | None:
     """The whole-number value of a phrase that is only a number, else None.
 
     Digits ("1,200"), words up to the thousands ("twenty-one", "one hundred and
@@ -228,7 +226,7 @@ def words_to_number(text: str) -> Optional[int]:
     return int(m.group(0).replace(",", "")) if m else None
 
 
-def _num(token: Optional[str]) -> Optional[int]:
+def _num(token: str | None) -> int | None:
     if token is None:
         return None
     if token in ("one", "a", "an", "single", "the"):

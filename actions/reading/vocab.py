@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from constraints.knowledge import DEFAULT_DIRECTORY
 from constraints.phrases import PHRASES_DIRECTORY, Phrases, load_phrases
@@ -81,6 +81,7 @@ _GENERIC_NOUNS = phrase_alt(p for p in table("people", "people", "friends") if p
     + r"|guests?(?! ?house)"
 _SPOUSE_WORDS = frozenset(table("people", "spouses"))
 _ADULT_RELATIONS = phrase_alt(table("people", "spouses", "relations"))
+_FAMILY_WORDS = frozenset(table("people", "family"))
 
 # --- units: what a number is not ------------------------------------------------------
 

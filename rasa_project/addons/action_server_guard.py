@@ -19,7 +19,7 @@ before.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
@@ -57,7 +57,7 @@ def _apologised_this_turn(tracker: DialogueStateTracker) -> bool:
 
 
 async def _guarded_run(self: RemoteAction, output_channel: Any, nlg: Any,
-                       tracker: DialogueStateTracker, domain: Domain) -> List[Event]:
+                       tracker: DialogueStateTracker, domain: Domain) -> list[Event]:
     try:
         return await _original_run(self, output_channel, nlg, tracker, domain)
     except ActionExecutionRejection:
@@ -74,7 +74,7 @@ _validator = validator_for(_schema)(_schema)
 validator_for(_schema).check_schema(_schema)  # once, at import: Rasa's own schema
 
 
-def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     """Rasa's check of an action server answer, with the compiled validator."""
     try:
         _validator.validate(result)
@@ -101,19 +101,19 @@ class ActionServerGuard(Policy):
     """Installs the guard when the model loads; abstains from every prediction."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         # the lowest priority: it never predicts, so it must never win a tie
         return {POLICY_PRIORITY: 0, "apology": DEFAULT_APOLOGY}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 execution_context: ExecutionContext, featurizer: Optional[Any] = None) -> None:
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+                 execution_context: ExecutionContext, featurizer: Any | None = None) -> None:
         super().__init__(config, model_storage, resource, execution_context, featurizer)
         install(str(config.get("apology") or DEFAULT_APOLOGY))
 
-    def train(self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
+    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
         return self._resource
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
-                                     rule_only_data: Optional[Dict[Text, Any]] = None,
+                                     rule_only_data: dict[str, Any] | None = None,
                                      **kwargs: Any) -> PolicyPrediction:
         return self._prediction(self._default_predictions(domain))

@@ -33,8 +33,9 @@ from __future__ import annotations
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
+from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -56,8 +57,8 @@ class _Kept:
 
     rows: int                 # rows of the conversation, every session
     newest_id: int            # id of its newest row
-    events: List[Event]       # the latest session's events, decoded, in id order
-    session_start: Optional[float]  # timestamp of the newest session_started, None before the first
+    events: list[Event]       # the latest session's events, decoded, in id order
+    session_start: float | None  # timestamp of the newest session_started, None before the first
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
@@ -67,11 +68,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._capacity = max(1, int(cached_conversations))
-        self._kept: "OrderedDict[Text, _Kept]" = OrderedDict()
+        self._kept: OrderedDict[str, _Kept] = OrderedDict()
 
     # --- reading -------------------------------------------------------------------------
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         """The tracker of the conversation's latest session, decoding only rows not seen yet."""
         with self.session_scope() as session:
             kept = self._current(session, sender_id)
@@ -79,7 +80,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return None
         return DialogueStateTracker.from_events(sender_id, list(kept.events), self.domain.slots)
 
-    def _current(self, session: Any, sender_id: Text) -> Optional[_Kept]:
+    def _current(self, session: Any, sender_id: str) -> _Kept | None:
         """The kept events of `sender_id`, brought up to date with the database."""
         rows, newest_id = self._stored(session, sender_id)
         kept = self._kept.get(sender_id)
@@ -92,7 +93,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 return self._keep(sender_id, _appended(kept, rows, newest_id, [data for _, data in newer]))
         return self._load(session, sender_id, rows, newest_id)
 
-    def _load(self, session: Any, sender_id: Text, rows: int, newest_id: Optional[int]) -> Optional[_Kept]:
+    def _load(self, session: Any, sender_id: str, rows: int, newest_id: int | None) -> _Kept | None:
         """Rasa's own query for the latest session; kept when it ends at the newest row."""
         self._kept.pop(sender_id, None)
         if not rows:
@@ -104,17 +105,17 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             self._keep(sender_id, kept)
         return kept
 
-    def _stored(self, session: Any, sender_id: Text) -> Tuple[int, Optional[int]]:
+    def _stored(self, session: Any, sender_id: str) -> tuple[int, int | None]:
         """How many rows the conversation has and the newest row's id (the sender_id index answers it)."""
         count, newest = session.query(sa.func.count(self.SQLEvent.id), sa.func.max(self.SQLEvent.id)).filter(
             self.SQLEvent.sender_id == sender_id).one()
         return int(count), newest
 
-    def _rows_after(self, session: Any, sender_id: Text, row_id: int) -> Sequence[Tuple[int, Text]]:
+    def _rows_after(self, session: Any, sender_id: str, row_id: int) -> Sequence[tuple[int, str]]:
         return session.query(self.SQLEvent.id, self.SQLEvent.data).filter(
             self.SQLEvent.sender_id == sender_id, self.SQLEvent.id > row_id).order_by(self.SQLEvent.id).all()
 
-    def _keep(self, sender_id: Text, kept: _Kept) -> _Kept:
+    def _keep(self, sender_id: str, kept: _Kept) -> _Kept:
         self._kept[sender_id] = kept
         self._kept.move_to_end(sender_id)
         while len(self._kept) > self._capacity:
@@ -133,7 +134,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             new_events = list(tracker.events)[already:]
             if not new_events:
                 return
-            texts: List[Text] = []
+            texts: list[str] = []
             rows = [self._row(sender_id, event, event.as_dict(), texts) for event in new_events]
             session.add_all(rows)
             session.flush()  # assigns the ids
@@ -147,7 +148,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             return
         self._keep(sender_id, _appended(kept, after, int(newest_id), texts))
 
-    def _row(self, sender_id: Text, event: Event, data: Dict[Text, Any], texts: List[Text]) -> Any:
+    def _row(self, sender_id: str, event: Event, data: dict[str, Any], texts: list[str]) -> Any:
         """The row Rasa's SQLTrackerStore.save writes for one event; its JSON is added to `texts`."""
         texts.append(json.dumps(data))
         return self.SQLEvent(
@@ -160,12 +161,12 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         )
 
 
-def _newest_session_start(events: Sequence[Event]) -> Optional[float]:
+def _newest_session_start(events: Sequence[Event]) -> float | None:
     starts = [event.timestamp for event in events if isinstance(event, SessionStarted)]
     return max(starts) if starts else None
 
 
-def _appended(kept: _Kept, rows: int, newest_id: int, stored_json: Sequence[Text]) -> _Kept:
+def _appended(kept: _Kept, rows: int, newest_id: int, stored_json: Sequence[str]) -> _Kept:
     """`kept` with the rows appended after it, the session chosen as Rasa's query chooses it."""
     newer = deserialise_events([json.loads(text) for text in stored_json])
     starts = [start for start in (kept.session_start, _newest_session_start(newer)) if start is not None]

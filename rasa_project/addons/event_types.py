@@ -12,15 +12,15 @@ Rasa's error.
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, Optional, Text, Type
+from collections.abc import Callable
 
 from rasa.shared.core.events import Event
 
-_original: Callable[..., Optional[Type[Event]]] = Event.resolve_by_type
-_found: Dict[Text, Type[Event]] = {}
+_original: Callable[..., type[Event] | None] = Event.resolve_by_type
+_found: dict[str, type[Event]] = {}
 
 
-def resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
+def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
     """Rasa's `Event.resolve_by_type`, remembering every name it finds."""
     known = _found.get(type_name)
     if known is not None:

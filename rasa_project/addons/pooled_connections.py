@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from typing import Callable
+from collections.abc import Callable
 
 import aiohttp
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
@@ -23,7 +23,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 IDLE_SECONDS = 15.0
 _original_session: Callable[[EndpointConfig], aiohttp.ClientSession] = EndpointConfig.session
-_connectors: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.TCPConnector]" = \
+_connectors: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.TCPConnector] = \
     weakref.WeakKeyDictionary()
 
 

@@ -23,8 +23,9 @@ with the RedisLockStore settings (url, port, db, password, key_prefix...).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncGenerator, Optional, Text
+from typing import Any
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
@@ -76,7 +77,7 @@ return 1
 class RedisTicketLockStore(RedisLockStore):
     """RedisLockStore with atomic tickets: one message of a conversation at a time, across servers."""
 
-    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **settings: Any) -> None:
+    def __init__(self, endpoint_config: EndpointConfig | None = None, **settings: Any) -> None:
         if endpoint_config is not None:
             settings = {**endpoint_config.kwargs, **settings}
             settings.setdefault("host", endpoint_config.url or "localhost")
@@ -85,17 +86,17 @@ class RedisTicketLockStore(RedisLockStore):
         self._acquire = self.red.register_script(_ACQUIRE)
         self._release = self.red.register_script(_RELEASE)
 
-    def _keys(self, conversation_id: Text) -> list[str]:
+    def _keys(self, conversation_id: str) -> list[str]:
         base = self.key_prefix + conversation_id
         return [f"{base}:holder", f"{base}:queue", f"{base}:deadlines"]
 
-    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         base = self.key_prefix + conversation_id
         keys = [f"{base}:counter", f"{base}:queue", f"{base}:deadlines"]
         return int(self._issue(keys=keys, args=[_milliseconds(lock_lifetime)]))
 
     @asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
+    async def lock(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME,
                    wait_time_in_seconds: float = POLL_SECONDS) -> AsyncGenerator[TicketLock, None]:
         """Hold the conversation for one message; waits (polling Redis) while an earlier ticket runs."""
         ticket = self.issue_ticket(conversation_id, lock_lifetime)

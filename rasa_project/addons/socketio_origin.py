@@ -14,7 +14,8 @@ would carry two Access-Control-Allow-Origin headers, which browsers refuse.
 from __future__ import annotations
 
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
@@ -26,14 +27,14 @@ ORIGINS_VARIABLE = "STAYS_WEB_ORIGINS"
 class OriginCheckedSocketIOInput(SocketIOInput):
     """socket.io for the web chat; only the configured origins may connect."""
 
-    allowed_origins: List[Text] = []
+    allowed_origins: list[str] = []
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"  # the actions render property cards for this channel name
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         channel = super().from_credentials(credentials)
         channel.allowed_origins = os.environ.get(ORIGINS_VARIABLE, "").split()
         return channel

@@ -11,20 +11,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .errors import CatalogError, InvalidValueError, RowIssue
+from .knowledge import Knowledge
+from .places import Places
 from .pricing import night_factors
 from .query import StayDates
 
-if TYPE_CHECKING:
-    from .catalog import Catalog
-    from .knowledge import Knowledge
-
 WINDOW_PREFIX = "# window:"
+
+
+class CalendarRows(Protocol):
+    """What a calendar reads of the catalog it belongs to (a `Catalog` is one).
+
+    A protocol, so this module needs no import of the catalog: the catalog is
+    built first, the calendar is indexed against its rows, and the engine is
+    handed both.
+    """
+
+    ids: npt.NDArray[np.object_]  # property id per row: the calendar's runs name them
+    loc: npt.NDArray[np.int32]  # destination code per row: its seasons price the nights
+    price: npt.NDArray[np.float64]  # nightly price per row: the default an explicit night price replaces
+    places: Places
 
 
 @dataclass
@@ -33,9 +46,9 @@ class Availability:
 
     first_night: date
     days: int
-    booked_cum: np.ndarray  # (days + 1, properties), booked nights before each night
-    override_rows: np.ndarray  # sorted rows that have explicit prices
-    override_cum: np.ndarray  # (days + 1, len(override_rows)), extra cost vs the default price
+    booked_cum: npt.NDArray[np.uint16]  # (days + 1, properties), booked nights before each night
+    override_rows: npt.NDArray[np.int64]  # sorted rows that have explicit prices
+    override_cum: npt.NDArray[np.float64]  # (days + 1, len(override_rows)), extra cost vs the default price
     issues: list[RowIssue]
     properties_covered: int = 0  # catalog properties with at least one readable run
 
@@ -54,11 +67,13 @@ class Availability:
             )
         return a, b
 
-    def free(self, dates: StayDates, rows: slice | np.ndarray) -> np.ndarray:
+    def free(self, dates: StayDates, rows: slice | npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.bool_]:
         a, b = self.span(dates)
-        return self.booked_cum[b, rows] == self.booked_cum[a, rows]
+        free: npt.NDArray[np.bool_] = self.booked_cum[b, rows] == self.booked_cum[a, rows]
+        return free
 
-    def extra_cost(self, dates: StayDates, rows: slice | np.ndarray, size: int) -> np.ndarray | None:
+    def extra_cost(self, dates: StayDates, rows: slice | npt.NDArray[np.integer[Any]],
+                   size: int) -> npt.NDArray[np.float64] | None:
         """Explicit-price corrections for `rows` (None when no row has any)."""
         if not self.override_rows.size:
             return None
@@ -97,7 +112,13 @@ def read_window(path: Path) -> tuple[date, date]:
     return start, end
 
 
-def load_availability(path: Path, catalog: "Catalog", knowledge: "Knowledge") -> Availability:
+def load_calendar_beside(catalog_path: Path | str, catalog: CalendarRows, knowledge: Knowledge) -> Availability | None:
+    """The calendar kept beside a catalog file (`calendar_path_for`), or None when it has none."""
+    path = calendar_path_for(Path(catalog_path))
+    return load_availability(path, catalog, knowledge) if path.exists() else None
+
+
+def load_availability(path: Path, catalog: CalendarRows, knowledge: Knowledge) -> Availability:
     """Read a calendar file of runs for `catalog`; bad rows are reported and skipped."""
     first, last = read_window(path)
     try:
@@ -111,7 +132,7 @@ def load_availability(path: Path, catalog: "Catalog", knowledge: "Knowledge") ->
     return build_availability(runs, first, last, catalog, knowledge, first_line=3)
 
 
-def build_availability(runs: pd.DataFrame, first: date, last: date, catalog: "Catalog", knowledge: "Knowledge",
+def build_availability(runs: pd.DataFrame, first: date, last: date, catalog: CalendarRows, knowledge: Knowledge,
                        first_line: int = 2) -> Availability:
     """Index calendar runs (columns id, start, end, available[, price]) for fast stay checks.
 
@@ -120,7 +141,7 @@ def build_availability(runs: pd.DataFrame, first: date, last: date, catalog: "Ca
     days = (last - first).days + 1
     issues: list[RowIssue] = []
     line = np.arange(len(runs)) + first_line
-    positions = pd.Index(catalog.ids).get_indexer(runs["id"].astype(str))
+    positions = pd.Index(catalog.ids).get_indexer(pd.Index(runs["id"].astype(str)))
     rows = pd.Series(np.where(positions >= 0, positions, np.nan), index=runs.index)
     start = pd.to_datetime(runs["start"], format="%Y-%m-%d", errors="coerce")
     end = pd.to_datetime(runs["end"], format="%Y-%m-%d", errors="coerce")
@@ -156,7 +177,7 @@ def build_availability(runs: pd.DataFrame, first: date, last: date, catalog: "Ca
     inside = b > a
     a, b, row, is_free, night_price = a[inside], b[inside], row[inside], is_free[inside], night_price[inside]
 
-    booked_cum = _booked_cumulative(a[~is_free], b[~is_free], row[~is_free], days, catalog.size)
+    booked_cum = _booked_cumulative(a[~is_free], b[~is_free], row[~is_free], days, len(catalog.ids))
     priced = ~np.isnan(night_price)
     override_rows, override_cum = _price_overrides(
         a[priced], b[priced], row[priced], night_price[priced], catalog, knowledge, first, days
@@ -165,7 +186,8 @@ def build_availability(runs: pd.DataFrame, first: date, last: date, catalog: "Ca
                         properties_covered=int(len(np.unique(row))))
 
 
-def _booked_cumulative(a: np.ndarray, b: np.ndarray, row: np.ndarray, days: int, size: int) -> np.ndarray:
+def _booked_cumulative(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], row: npt.NDArray[np.int64], days: int,
+                       size: int) -> npt.NDArray[np.uint16]:
     """Cumulative booked nights per property, overlapping runs counted once.
 
     Every booked night is expanded to a (night, property) index and set in
@@ -182,8 +204,9 @@ def _booked_cumulative(a: np.ndarray, b: np.ndarray, row: np.ndarray, days: int,
     return cumulative
 
 
-def _price_overrides(a: np.ndarray, b: np.ndarray, row: np.ndarray, price: np.ndarray,
-                     catalog: "Catalog", knowledge: "Knowledge", first: date, days: int) -> tuple[np.ndarray, np.ndarray]:
+def _price_overrides(a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], row: npt.NDArray[np.int64],
+                     price: npt.NDArray[np.float64], catalog: CalendarRows, knowledge: Knowledge, first: date,
+                     days: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """Cumulative (explicit - default) night prices for the rows that set any."""
     override_rows = np.unique(row)
     if not override_rows.size:

@@ -7,22 +7,27 @@ or boolean columns. Everything a query reuses is computed here, once.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from .availability import Availability, calendar_path_for, load_availability
 from .catalog_read import (
-    NO_MAXIMUM_NIGHTS, RowChecker, read_catalog_frame, split_amenities,
+    NO_MAXIMUM_NIGHTS,
+    RowChecker,
+    read_catalog_frame,
+    split_amenities,
 )
 from .errors import CatalogError, RowIssue, UnknownValueError
 from .knowledge import Knowledge
 from .money import Currencies, is_currency_code
 from .normalise import Vocabulary
 from .places import Places, derive_destinations
+
 
 @dataclass
 class Catalog:
@@ -33,41 +38,41 @@ class Catalog:
     places: Places
     issues: list[RowIssue]
     base_currency: str
-    ids: np.ndarray
+    ids: npt.NDArray[np.object_]
     row_of: dict[str, int]
-    loc: np.ndarray
+    loc: npt.NDArray[np.int32]
     loc_slices: list[slice]
-    lat: np.ndarray
-    lon: np.ndarray
+    lat: npt.NDArray[np.float64]
+    lon: npt.NDArray[np.float64]
     type_ids: list[str]
-    ptype: np.ndarray
+    ptype: npt.NDArray[np.int16]
     room_ids: list[str]
-    room: np.ndarray
-    accommodates: np.ndarray
-    bedrooms: np.ndarray
-    beds: np.ndarray
-    bathrooms: np.ndarray
-    price: np.ndarray  # in the row's own currency
-    price_base: np.ndarray  # in engine.yml's base currency: for comparisons across destinations
-    rate: np.ndarray  # value of one unit of the row's currency in the base currency
+    room: npt.NDArray[np.int8]
+    accommodates: npt.NDArray[np.int32]
+    bedrooms: npt.NDArray[np.int32]
+    beds: npt.NDArray[np.int32]
+    bathrooms: npt.NDArray[np.float32]
+    price: npt.NDArray[np.float64]  # in the row's own currency
+    price_base: npt.NDArray[np.float64]  # in engine.yml's base currency: for comparisons across destinations
+    rate: npt.NDArray[np.float64]  # value of one unit of the row's currency in the base currency
     currencies: Currencies
     currency_ids: list[str]
-    cur: np.ndarray  # per row: index into currency_ids
+    cur: npt.NDArray[np.int16]  # per row: index into currency_ids
     dest_currency: list[str]  # per destination code: the currency its prices (and budgets) are in
-    min_nights: np.ndarray
-    max_nights: np.ndarray
+    min_nights: npt.NDArray[np.int32]
+    max_nights: npt.NDArray[np.int32]
     amenity_ids: list[str]
     amenity_index: dict[str, int]
-    amen: np.ndarray
-    rating: np.ndarray
-    reviews: np.ndarray
-    rated: np.ndarray
-    rating_score: np.ndarray
-    typical_price: np.ndarray  # per destination code: median nightly price in base currency
-    availability: Availability | None = None
-    text: dict[str, np.ndarray] = field(default_factory=dict)  # display columns as arrays: fast to index
-    _prices: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # currency -> every price in it
-    _local_prices: np.ndarray | None = field(default=None, repr=False)
+    amen: npt.NDArray[np.bool_]
+    rating: npt.NDArray[np.float64]
+    reviews: npt.NDArray[np.int32]
+    rated: npt.NDArray[np.bool_]
+    rating_score: npt.NDArray[np.float64]
+    typical_price: npt.NDArray[np.float64]  # per destination code: median nightly price in base currency
+    text: dict[str, npt.NDArray[np.object_]] = field(default_factory=dict)  # display columns as arrays: fast to index
+    # currency -> every price in it
+    _prices: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict, repr=False)
+    _local_prices: npt.NDArray[np.float64] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not self.text:
@@ -115,7 +120,7 @@ class Catalog:
             "currency": text["currency"][row],
             "min_nights": int(self.min_nights[row]),
             "max_nights": int(self.max_nights[row]) if self.max_nights[row] < NO_MAXIMUM_NIGHTS else None,
-            "amenities": [a for a, has in zip(self.amenity_ids, self.amen[:, row]) if has],
+            "amenities": [a for a, has in zip(self.amenity_ids, self.amen[:, row], strict=True) if has],
             "rating": None if np.isnan(rating) else float(rating),
             "review_count": int(self.reviews[row]),
             "picture_url": text["picture_url"][row] or None,
@@ -129,7 +134,7 @@ class Catalog:
         code = self.places.code_of.get(location) if location else None
         return self.base_currency if code is None else self.dest_currency[code]
 
-    def price_in(self, currency: str) -> np.ndarray:
+    def price_in(self, currency: str) -> npt.NDArray[np.float64]:
         """Every nightly price in `currency`, computed once per currency.
 
         A row already in that currency keeps its own price untouched, so a
@@ -142,7 +147,7 @@ class Catalog:
             self._prices[currency] = prices
         return prices
 
-    def local_price(self) -> np.ndarray:
+    def local_price(self) -> npt.NDArray[np.float64]:
         """Every nightly price in its own destination's currency: what 'under 100' means in each place."""
         if self._local_prices is None:
             prices = self.price.copy()
@@ -152,7 +157,8 @@ class Catalog:
             self._local_prices = prices
         return self._local_prices
 
-    def in_currency(self, amounts: np.ndarray, rows: slice | np.ndarray, currency: str) -> np.ndarray:
+    def in_currency(self, amounts: npt.NDArray[np.float64], rows: slice | npt.NDArray[np.intp],
+                    currency: str) -> npt.NDArray[np.float64]:
         """Amounts given in each row's own currency, in `currency`."""
         if currency not in self.currencies.rates:
             raise KeyError(currency)
@@ -164,15 +170,11 @@ class Catalog:
         return np.where(same, amounts, amounts * self.rate[rows] / self.currencies.rates[currency])
 
 
-def load_catalog(path: Path | str, knowledge: Knowledge, calendar: Path | str | None | bool = True) -> Catalog:
-    """Read, validate and index a catalog CSV; `calendar=True` finds the one beside it."""
+def load_catalog(path: Path | str, knowledge: Knowledge) -> Catalog:
+    """Read, validate and index a catalog CSV (its calendar: `availability.load_calendar_beside`)."""
     path = Path(path)
     frame, read_issues, damaged = read_catalog_frame(path)
-    catalog = build_catalog(frame, knowledge, source=str(path), path=path, read_issues=read_issues, damaged=damaged)
-    calendar_file = calendar_path_for(path) if calendar is True else (Path(calendar) if calendar else None)
-    if calendar_file is not None and calendar_file.exists():
-        catalog.availability = load_availability(calendar_file, catalog, knowledge)
-    return catalog
+    return build_catalog(frame, knowledge, source=str(path), path=path, read_issues=read_issues, damaged=damaged)
 
 
 def build_catalog(frame: pd.DataFrame, knowledge: Knowledge, *, source: str = "<frame>",
@@ -196,7 +198,8 @@ def build_catalog(frame: pd.DataFrame, knowledge: Knowledge, *, source: str = "<
     room_vocabulary = Vocabulary("room_type", {r.id: r.synonyms for r in knowledge.room_types.values()},
                                  {r.id: r.label for r in knowledge.room_types.values()})
     types = check.vocabulary(check.text("property_type", required=True), type_vocabulary, "property_type")
-    rooms = check.vocabulary(check.text("room_type"), room_vocabulary, "room_type", default=next(iter(knowledge.room_types)))
+    rooms = check.vocabulary(check.text("room_type"), room_vocabulary, "room_type",
+                             default=next(iter(knowledge.room_types)))
     accommodates = check.numeric("accommodates", required=True, low=1, high=100, integer=True)
     bedrooms = check.numeric("bedrooms", required=False, default=0, low=0, high=100, integer=True)
     beds = check.numeric("beds", required=False, default=0, low=0, high=200, integer=True)
@@ -208,7 +211,8 @@ def build_catalog(frame: pd.DataFrame, knowledge: Knowledge, *, source: str = "<
     check.reject(~currency.isin(rates.keys()).to_numpy(), lambda r: _unknown_currency(currency.iloc[r]))
     min_nights = check.numeric("min_nights", required=False, default=1, low=1, high=10_000, integer=True)
     max_nights = check.numeric("max_nights", required=False, default=NO_MAXIMUM_NIGHTS, low=1, integer=True)
-    check.reject(max_nights < min_nights, lambda r: f"max_nights {max_nights[r]:g} is below min_nights {min_nights[r]:g}")
+    check.reject(max_nights < min_nights,
+                 lambda r: f"max_nights {max_nights[r]:g} is below min_nights {min_nights[r]:g}")
     rating = check.numeric("rating", required=False, low=0, high=5)
     reviews = check.numeric("review_count", required=False, default=0, low=0, integer=True)
     amenity_ids, amen = split_amenities(check.text("amenities"), knowledge, check)
@@ -312,8 +316,8 @@ def _unknown_currency(code: str) -> str:
     return f"unknown currency '{code}' (not an ISO 4217 code)"
 
 
-def _destination_currencies(places: Places, cur: np.ndarray, currency_ids: list[str], boundaries: np.ndarray,
-                            base: str) -> list[str]:
+def _destination_currencies(places: Places, cur: npt.NDArray[np.int16], currency_ids: list[str],
+                            boundaries: npt.NDArray[np.intp], base: str) -> list[str]:
     """Each destination's currency: as locations.yml says, else the one most of its listings use."""
     found = []
     for code, destination in enumerate(places.destinations):
@@ -327,20 +331,22 @@ def _destination_currencies(places: Places, cur: np.ndarray, currency_ids: list[
     return found
 
 
-def _codes(values: np.ndarray, vocabulary: list[str]) -> np.ndarray:
+def _codes(values: npt.NDArray[Any], vocabulary: list[str]) -> npt.NDArray[np.int32]:
     index = {v: i for i, v in enumerate(vocabulary)}
     return np.fromiter((index.get(v, 0) for v in values), dtype=np.int32, count=len(values))
 
 
-def _shrunk_rating(rating: np.ndarray, reviews: np.ndarray, rated: np.ndarray, prior: float) -> np.ndarray:
+def _shrunk_rating(rating: npt.NDArray[np.float64], reviews: npt.NDArray[np.int32], rated: npt.NDArray[np.bool_],
+                   prior: float) -> npt.NDArray[np.float64]:
     """Bayesian average: a 5.0 from two reviews should not beat a 4.9 from 300."""
     mean = float(np.nanmean(rating[rated])) if rated.any() else 4.5
     known = np.where(rated, rating, mean)
-    weight = np.where(rated, reviews, 0).astype(float)
-    return (weight * known + prior * mean) / (weight + prior)
+    weight = np.where(rated, reviews, 0).astype(np.float64)
+    shrunk: npt.NDArray[np.float64] = (weight * known + prior * mean) / (weight + prior)
+    return shrunk
 
 
-def _typical_price(price_base: np.ndarray, boundaries: np.ndarray) -> np.ndarray:
+def _typical_price(price_base: npt.NDArray[np.float64], boundaries: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
     typical = np.full(len(boundaries) - 1, np.nan)
     for code in range(len(boundaries) - 1):
         part = price_base[boundaries[code]:boundaries[code + 1]]

@@ -10,10 +10,11 @@ import csv
 import gzip
 import re
 import warnings
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .errors import CatalogError, RowIssue, UnknownValueError
@@ -87,7 +88,8 @@ def read_catalog_frame(path: Path | str) -> tuple[pd.DataFrame, list[RowIssue], 
     return frame, issues, damaged
 
 
-def _parse(path: Path, *, encoding_errors: str, nrows: int | None = None) -> tuple[pd.DataFrame, list]:
+def _parse(path: Path, *, encoding_errors: str,
+           nrows: int | None = None) -> tuple[pd.DataFrame, list[warnings.WarningMessage]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         frame = pd.read_csv(
@@ -131,7 +133,7 @@ def _short_rows(path: Path, frame: pd.DataFrame) -> dict[int, str]:
 def _scan_records(path: Path) -> tuple[list[str], list[tuple[int, int]]]:
     """(header, [(line the record starts on, its field count)]) for every non-blank record."""
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
         records: list[tuple[int, int]] = []
@@ -147,7 +149,7 @@ def _record_starts(path: Path) -> list[int]:
     """starts[k]: the line the k-th record (1-based, header and blank lines included) starts on."""
     opener = gzip.open if path.suffix == ".gz" else open
     starts = [0]
-    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
         reader = csv.reader(handle)
         start = 1
         for _ in reader:
@@ -174,7 +176,7 @@ class RowChecker:
         self.bad = np.zeros(len(frame), dtype=bool)
         self.problems: list[tuple[int, str, bool]] = []  # (record index, message, skipped)
 
-    def reject(self, mask: np.ndarray | pd.Series, message: Callable[[int], str]) -> None:
+    def reject(self, mask: npt.NDArray[np.bool_] | pd.Series, message: Callable[[int], str]) -> None:
         rows = np.flatnonzero(np.asarray(mask) & ~self.bad)
         for row in rows:
             self.problems.append((int(row), message(int(row)), True))
@@ -184,7 +186,8 @@ class RowChecker:
         self.problems.append((row, message, False))
 
     def numeric(self, column: str, *, required: bool, default: float | None = None,
-                low: float | None = None, high: float | None = None, integer: bool = False) -> np.ndarray:
+                low: float | None = None, high: float | None = None,
+                integer: bool = False) -> npt.NDArray[np.float64]:
         if column not in self.frame.columns:
             if required:
                 raise CatalogError(f"missing column {column}")
@@ -205,7 +208,8 @@ class RowChecker:
         if high is not None:
             self.reject(finite & (values > high), lambda r: f"{column} {values[r]:g} is above {high:g}")
         if integer:
-            self.reject(finite & (np.floor(values) != values), lambda r: f"{column} {values[r]:g} is not a whole number")
+            self.reject(finite & (np.floor(values) != values),
+                        lambda r: f"{column} {values[r]:g} is not a whole number")
         return values
 
     def text(self, column: str, *, required: bool = False, strip: bool = True) -> pd.Series:
@@ -259,7 +263,8 @@ class RowChecker:
         return sorted(reported, key=lambda i: i.line)
 
 
-def split_amenities(values: pd.Series, known: Knowledge, checker: RowChecker) -> tuple[list[str], np.ndarray]:
+def split_amenities(values: pd.Series, known: Knowledge,
+                    checker: RowChecker) -> tuple[list[str], npt.NDArray[np.bool_]]:
     """Amenity ids as a boolean matrix (amenity x row); unknown ids are reported, rows kept.
 
     One split and one dictionary lookup over all the tokens at once: at a
@@ -273,8 +278,10 @@ def split_amenities(values: pd.Series, known: Knowledge, checker: RowChecker) ->
     tokens = tokens[tokens.notna() & (tokens != "")]
     codes = tokens.map(index)
     known_tokens = codes.notna().to_numpy()
-    matrix[codes[known_tokens].to_numpy(dtype=np.int64), tokens.index.to_numpy()[known_tokens]] = True
-    unknown = tokens[~known_tokens]
-    for row, names in unknown.groupby(level=0):
-        checker.warn(int(row), f"unknown amenity id(s) {', '.join(names)} ignored")
+    matrix[codes.to_numpy()[known_tokens].astype(np.int64), tokens.index.to_numpy()[known_tokens]] = True
+    unknown: dict[int, list[str]] = {}
+    for row, name in zip(tokens.index.to_numpy()[~known_tokens], tokens.to_numpy()[~known_tokens], strict=True):
+        unknown.setdefault(int(row), []).append(str(name))
+    for row, names in sorted(unknown.items()):
+        checker.warn(row, f"unknown amenity id(s) {', '.join(names)} ignored")
     return ids, matrix

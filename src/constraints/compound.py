@@ -61,7 +61,7 @@ def compound_critiques(engine: Engine, query: Query, shown_id: str, limit: int |
     settings = engine.knowledge.settings["critique"]
     limit = int(settings["compound_offered"]) if limit is None else limit
     prepared = engine.prepare(query)
-    evaluator = QueryEvaluator(engine.catalog, engine.knowledge, prepared)
+    evaluator = QueryEvaluator(engine.catalog, engine.knowledge, prepared, engine.availability)
     rows = engine.matching_rows(evaluator)
     reference = engine.catalog.row(shown_id)
     rows = rows[rows != reference]

@@ -14,20 +14,22 @@ from typing import Any
 
 import numpy as np
 
+from .availability import Availability, load_calendar_beside
 from .catalog import Catalog, load_catalog
 from .errors import InvalidValueError, UnknownValueError
 from .explain import Wording
 from .knowledge import Knowledge, load_knowledge
 from .masks import QueryEvaluator, Similarity
+from .money import currency_name
 from .normalise import Normaliser
 from .places import UnknownPlace
-from .money import currency_name
 from .query import MONEY_ATTRIBUTES, Constraint, Query, StayDates
 from .rank import Ranking, rank
 from .relax import Relaxer, diagnose
 from .results import Result, SearchResult
 from .rules import expand
 from .similar import likeness_to
+from .wishes import Wishes
 
 DEFAULT_CATALOG = "catalog.csv"
 # which reasons an explanation gives first: the specific before the shared
@@ -70,24 +72,27 @@ class WhyNot:
 class Engine:
     """Filters, ranks, explains and repairs queries over one catalog."""
 
-    def __init__(self, knowledge: Knowledge, catalog: Catalog) -> None:
+    def __init__(self, knowledge: Knowledge, catalog: Catalog, availability: Availability | None = None) -> None:
         self.knowledge = knowledge.with_destinations(catalog.places.destinations)
         self.catalog = catalog
+        self.availability = availability  # the catalog's calendar; None: every night counts as free
         self.normaliser = Normaliser(self.knowledge, catalog.places)
         self.similarity = Similarity(catalog, self.knowledge)
         self.wording = Wording(catalog, self.knowledge)
+        self.wishes = Wishes(catalog, self.knowledge, self.normaliser)  # its text index is built on the first wish
 
     @classmethod
-    def load(cls, knowledge_dir: Path | str | None = None, catalog_path: Path | str | None = None) -> "Engine":
+    def load(cls, knowledge_dir: Path | str | None = None, catalog_path: Path | str | None = None) -> Engine:
         knowledge = load_knowledge(knowledge_dir)
         path = Path(catalog_path) if catalog_path else knowledge.directory / DEFAULT_CATALOG
-        return cls(knowledge, load_catalog(path, knowledge))
+        catalog = load_catalog(path, knowledge)
+        return cls(knowledge, catalog, load_calendar_beside(path, catalog, knowledge))
 
     # --- queries ----------------------------------------------------------------------
 
     def prepare(self, query: Query) -> Query:
         """The query with its rule-derived constraints, every value checked, every amount in one currency."""
-        expanded = expand(self.normaliser.locate(query), self.knowledge.rules)
+        expanded = expand(self.normaliser.locate(self.wishes.apply(query)), self.knowledge.rules)
         for c in expanded.constraints:
             self._check_value(c)
         return self._in_destination_currency(expanded)
@@ -112,7 +117,7 @@ class Engine:
         most = int(self.knowledge.setting("limits", "max_nights"))
         if stay.nights > most:
             return f"{stay.nights} nights is longer than I can book ({most} at most)."
-        calendar = self.catalog.availability
+        calendar = self.availability
         if calendar is not None:
             try:
                 calendar.span(stay)
@@ -207,7 +212,7 @@ class Engine:
         if limit < 0 or offset < 0:
             raise InvalidValueError("limit and offset must not be negative")
         query = self.prepare(query)
-        evaluator = QueryEvaluator(self.catalog, self.knowledge, query)
+        evaluator = QueryEvaluator(self.catalog, self.knowledge, query, self.availability)
         rows = self.matching_rows(evaluator)
         ranking = self._rank(evaluator, rows, offset + limit)
         shown = ranking.top[offset:offset + limit]
@@ -238,7 +243,7 @@ class Engine:
         """
         query = self.prepare(query)
         query = replace(query, constraints=tuple(c for c in query.constraints if c.attribute != "location"))
-        evaluator = QueryEvaluator(self.catalog, self.knowledge, query)
+        evaluator = QueryEvaluator(self.catalog, self.knowledge, query, self.availability)
         everything = slice(0, self.catalog.size)
         ok = ~evaluator.excluded(everything)
         for c in query.hard:
@@ -252,7 +257,7 @@ class Engine:
         if evaluator.query.reference_id is not None:
             reference = self.catalog.row(evaluator.query.reference_id)
             likeness = likeness_to(self.catalog, self.similarity, reference, rows)
-        return rank(evaluator, rows, top, likeness)
+        return self.wishes.rerank(evaluator.query, rank(evaluator, rows, top, likeness), top)
 
     def _repair(self, evaluator: QueryEvaluator, result: SearchResult) -> None:
         need = evaluator.query.min_results
@@ -299,7 +304,8 @@ class Engine:
             price_per_night=record["price_per_night"], currency=record["currency"],
             rating=record["rating"], review_count=record["review_count"],
             accommodates=record["accommodates"], bedrooms=record["bedrooms"], score=score,
-            explanation=self.explain(evaluator, row, total) if explain else [],
+            explanation=[*self.wishes.reasons(evaluator.query, row), *self.explain(evaluator, row, total)]
+            if explain else [],
             total_price=total, nights=nights, picture_url=record["picture_url"],
         )
 
@@ -341,7 +347,7 @@ class Engine:
         """Which constraints a property fails, or where it ranks if it fails none."""
         row = self.catalog.row(property_id)
         query = self.prepare(query)
-        evaluator = QueryEvaluator(self.catalog, self.knowledge, query)
+        evaluator = QueryEvaluator(self.catalog, self.knowledge, query, self.availability)
         one = np.array([row])
         total = float(evaluator.stay_total(one)[0]) if evaluator.nights else None
         failed = []

@@ -5,9 +5,9 @@ never meant to surface as tracebacks.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 
 class StaysError(Exception):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import ast
 import math
 import operator
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "ceil": math.ceil,
@@ -120,7 +121,7 @@ class _Evaluator:
 
     def _compare(self, node: ast.Compare) -> bool:
         left = self.visit(node.left)
-        for op, comparator in zip(node.ops, node.comparators):
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.visit(comparator)
             if isinstance(op, (ast.In, ast.NotIn)):
                 found = right is not None and left in right

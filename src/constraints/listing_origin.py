@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from babel.numbers import get_territory_currencies
 
-from .geo import haversine_km
 from .gazetteer import gazetteer
+from .geo import haversine_km
 from .knowledge import Knowledge
 
 

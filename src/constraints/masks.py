@@ -1,21 +1,20 @@
 """One boolean mask per constraint, vectorised over a slice of the catalog.
 
-This is the only place that knows how each attribute is tested. The search
+Each attribute's registry entry (`attributes`) knows how it is tested; the
+evaluator holds what they share (the query's stay, prices in a currency). The search
 ANDs the masks of the hard constraints; the relaxation engine keeps them apart
 to see which constraint each property fails; the ranking reuses the soft ones.
 `severity` grades a failure (0 = met, 1 = far off) for near-miss similarity.
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 
+from . import attributes
+from .availability import Availability
 from .catalog import Catalog
-from .errors import InvalidValueError, UnknownValueError
-from .geo import haversine_km
+from .errors import InvalidValueError
 from .knowledge import Knowledge
-from .places import UnknownPlace
 from .pricing import night_factors
 from .query import Constraint, Query, StayDates
 
@@ -25,106 +24,45 @@ Rows = slice | np.ndarray
 class QueryEvaluator:
     """Evaluates the constraints of one query against catalog rows."""
 
-    def __init__(self, catalog: Catalog, knowledge: Knowledge, query: Query) -> None:
+    def __init__(self, catalog: Catalog, knowledge: Knowledge, query: Query,
+                 availability: Availability | None = None) -> None:
         self.catalog = catalog
+        self.availability = availability
         self.knowledge = knowledge
         self.query = query
-        dates = query.find("dates")
-        nights = query.find("nights")
+        dates = query.find(attributes.DATES.name)
+        nights = query.find(attributes.NIGHTS.name)
         self.dates: StayDates | None = dates.value if dates else None
         self.nights: int | None = self.dates.nights if self.dates else (int(nights.value) if nights else None)
         if self.dates is not None:
             if self.dates.nights < 1:
                 raise InvalidValueError("Check-out must be after check-in.")
-            if catalog.availability is not None:
-                catalog.availability.span(self.dates)  # refuse dates outside the calendar early
+            if availability is not None:
+                availability.span(self.dates)  # refuse dates outside the calendar early
         self._factors: dict[StayDates, np.ndarray] = {}
-        self._testers: dict[str, Callable[[Constraint, Rows], np.ndarray]] = {
-            "location": lambda c, r: self.catalog.loc[r] == self._location_code(c.value),
-            "neighbourhood": self._neighbourhood,
-            "price_per_night": lambda c, r: self.prices(c)[r] <= c.value,
-            "min_price": lambda c, r: self.prices(c)[r] >= c.value,
-            "total_price": lambda c, r: self.stay_total_for(c, r) <= c.value,
-            "accommodates": lambda c, r: self.catalog.accommodates[r] >= c.value,
-            "bedrooms": lambda c, r: self.catalog.bedrooms[r] >= c.value,
-            "beds": lambda c, r: self.catalog.beds[r] >= c.value,
-            "bathrooms": lambda c, r: self.catalog.bathrooms[r] >= c.value,
-            "amenities": lambda c, r: self.catalog.amen[self.amenity_code(c.value), r],
-            "property_type": lambda c, r: np.isin(self.catalog.ptype[r], self.type_codes(c.value)),
-            "room_type": lambda c, r: self.catalog.room[r] == self.room_code(c.value),
-            "nights": lambda c, r: (self.catalog.min_nights[r] <= c.value) & (self.catalog.max_nights[r] >= c.value),
-            "dates": self._dates,
-            "rating": lambda c, r: self.catalog.rated[r] & (self.catalog.rating[r] >= c.value),
-        }
 
     # --- scope and masks ------------------------------------------------------------
 
     def scope(self) -> slice:
         """The rows a search must look at: one destination's slice when it has one."""
-        location = self.query.find("location")
+        location = self.query.find(attributes.LOCATION.name)
         if location is not None and location.is_hard:
-            code = self._location_code(location.value)
+            code = attributes.LOCATION.code(self, location.value)
             return self.catalog.rows_in(code) if code >= 0 else slice(0, 0)
         return slice(0, self.catalog.size)
 
     def mask(self, constraint: Constraint, rows: Rows) -> np.ndarray:
-        return np.asarray(self._testers[constraint.attribute](constraint, rows), dtype=bool)
+        return np.asarray(attributes.of(constraint.attribute).mask(self, constraint, rows), dtype=bool)
+
+    def km(self, c: Constraint, rows: Rows) -> np.ndarray | None:
+        """How far each row is from the point `c` is about (None for an attribute about no point)."""
+        return attributes.of(c.attribute).km(self, c, rows)
 
     def excluded(self, rows: Rows) -> np.ndarray:
         """Places the traveller has turned down; never shown again in this search."""
         if not self.query.exclude_ids:
             return np.zeros(self.catalog.ids[rows].shape, dtype=bool)
         return np.isin(self.catalog.ids[rows], list(self.query.exclude_ids))
-
-    # --- value lookups ---------------------------------------------------------------
-
-    def _location_code(self, name: str) -> int:
-        code = self.catalog.places.code_of.get(name)
-        if code is None:
-            if isinstance(name, UnknownPlace):
-                return -1  # a place elsewhere on earth: no property is there
-            raise UnknownValueError("location", name, [])
-        return code
-
-    def amenity_code(self, amenity: str) -> int:
-        code = self.catalog.amenity_index.get(amenity)
-        if code is None:
-            raise UnknownValueError("amenity", amenity, [])
-        return code
-
-    def type_codes(self, types: tuple[str, ...]) -> list[int]:
-        codes = []
-        for name in types:
-            if name not in self.catalog.type_ids:
-                raise UnknownValueError("property_type", name, [])
-            codes.append(self.catalog.type_ids.index(name))
-        return codes
-
-    def room_code(self, room: str) -> int:
-        if room not in self.catalog.room_ids:
-            raise UnknownValueError("room_type", room, [])
-        return self.catalog.room_ids.index(room)
-
-    def neighbourhood_point(self, value: tuple) -> tuple[float, float]:
-        destination, name = value[0], value[1]
-        found = self.catalog.places.neighbourhood(destination, name)
-        if found is None:
-            raise UnknownValueError("neighbourhood", name, [])
-        return found.latitude, found.longitude
-
-    def neighbourhood_km(self, value: tuple, rows: Rows) -> np.ndarray:
-        lat, lon = self.neighbourhood_point(value)
-        return haversine_km(self.catalog.lat[rows], self.catalog.lon[rows], lat, lon)
-
-    def _neighbourhood(self, c: Constraint, rows: Rows) -> np.ndarray:
-        radius = float(c.value[2]) if c.op == "within_km" else 2.0
-        return self.neighbourhood_km(c.value, rows) <= radius
-
-    def _dates(self, c: Constraint, rows: Rows) -> np.ndarray:
-        availability = self.catalog.availability
-        if availability is None:
-            return np.ones(self.catalog.ids[rows].shape, dtype=bool)
-        return availability.free(c.value, rows)
 
     # --- prices of a stay -----------------------------------------------------------
 
@@ -141,8 +79,8 @@ class QueryEvaluator:
                 raise InvalidValueError("A budget for the whole stay needs dates or a number of nights.")
             return catalog.price[rows] * self.nights
         total = catalog.price[rows] * self._stay_factor(dates)[catalog.loc[rows]]
-        if catalog.availability is not None:
-            extra = catalog.availability.extra_cost(dates, rows, catalog.size)
+        if self.availability is not None:
+            extra = self.availability.extra_cost(dates, rows, catalog.size)
             if extra is not None:
                 total = total + extra
         return total
@@ -170,34 +108,10 @@ class QueryEvaluator:
 
     # --- graded failure for near misses ---------------------------------------------
 
-    def severity(self, c: Constraint, rows: np.ndarray, similarity: "Similarity") -> np.ndarray:
+    def severity(self, c: Constraint, rows: np.ndarray, similarity: Similarity) -> np.ndarray:
         """How badly each row misses `c`: 0 met, 1 entirely off."""
         met = self.mask(c, rows)
-        cat = self.catalog
-        if c.attribute in ("price_per_night", "total_price"):
-            value = self.prices(c)[rows] if c.attribute == "price_per_night" else self.stay_total_for(c, rows)
-            graded = (value - c.value) / max(c.value, 1.0)
-        elif c.attribute == "min_price":
-            graded = (c.value - self.prices(c)[rows]) / max(c.value, 1.0)
-        elif c.attribute in ("accommodates", "bedrooms", "beds", "bathrooms"):
-            have = getattr(cat, c.attribute)[rows].astype(float)
-            graded = (c.value - have) / max(float(c.value), 1.0)
-        elif c.attribute == "rating":
-            graded = np.where(cat.rated[rows], (c.value - cat.rating[rows]) / 1.0, 1.0)
-        elif c.attribute == "location":
-            graded = 1.0 - similarity.location_row(c.value, cat.loc[rows])
-        elif c.attribute == "amenities":
-            graded = 1.0 - similarity.amenity_rows(c.value, rows)
-        elif c.attribute == "property_type":
-            graded = 1.0 - similarity.type_rows(c.value, cat.ptype[rows])
-        elif c.attribute == "nights":
-            gap = np.maximum(cat.min_nights[rows] - c.value, c.value - cat.max_nights[rows])
-            graded = gap / max(float(c.value), 1.0)
-        elif c.attribute == "neighbourhood":
-            radius = float(c.value[2]) if c.op == "within_km" else 2.0
-            graded = (self.neighbourhood_km(c.value, rows) - radius) / max(radius, 1.0)
-        else:
-            graded = np.ones(len(rows))
+        graded = attributes.of(c.attribute).graded(self, c, rows, similarity)
         return np.where(met, 0.0, np.clip(graded, 0.05, 1.0))
 
 

@@ -8,8 +8,8 @@ we are willing to convert with, and symbols we prefer to CLDR's ("R" for rand).
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Mapping
+from collections.abc import Mapping
+from functools import cache, lru_cache
 
 from babel.numbers import get_currency_name, get_currency_symbol, list_currencies
 
@@ -24,13 +24,13 @@ def is_currency_code(text: str) -> bool:
     return text.upper() in iso_codes()
 
 
-@lru_cache(maxsize=None)
+@cache
 def currency_name(code: str, plural: bool = False) -> str:
     """'US dollars', 'euros': how a reply names a currency."""
     return str(get_currency_name(code, count=2 if plural else 1, locale="en"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cldr_symbol(code: str) -> str:
     return str(get_currency_symbol(code, locale="en"))
 

@@ -12,8 +12,9 @@ destinations nearest to it instead of a list of names.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from rapidfuzz import fuzz, process
 

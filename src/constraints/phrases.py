@@ -15,10 +15,11 @@ currencies.yml only adds slang and symbols CLDR lacks ("quid", "us$").
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, Union
+from typing import Any
 
 from babel.numbers import get_currency_name, get_currency_symbol
 
@@ -42,7 +43,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
                  "tomorrow": _WORDS, "today": _WORDS, "tonight": _WORDS},
     "currencies": {"names": _CURRENCY, "symbols": _CURRENCY},
     "people": {"adults": _WORDS, "children": _WORDS, "infants": _WORDS, "friends": _WORDS, "people": _WORDS,
-               "spouses": _WORDS, "relations": _WORDS},
+               "spouses": _WORDS, "relations": _WORDS, "family": _WORDS},
     "units": {"stay": _WORDS, "time": _WORDS, "rooms": _WORDS, "rating": _WORDS, "distance": _WORDS,
               "listings": _WORDS, "price_scope": _WORDS, "suffixes": _WORDS, "not_money": _WORDS},
     "prices": {"at_most": _WORDS, "at_least": _WORDS, "about": _WORDS, "budget": _WORDS},
@@ -59,7 +60,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
 #: Tables whose phrases must also be keys of another table of the same file.
 _SUBSETS = {("calendar", "weekday_abbreviations"): "weekdays"}
 
-Table = Union[tuple[str, ...], Mapping[str, Any]]
+Table = tuple[str, ...] | Mapping[str, Any]
 
 
 @dataclass(frozen=True)

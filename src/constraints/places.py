@@ -9,10 +9,11 @@ next door" work on imported data too.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from .geo import haversine_km
@@ -36,7 +37,8 @@ class UnknownPlace(str):
     country: str  # the country's name, as locations.yml writes it ("Kenya")
     kind: str  # city | state | country
 
-    def __new__(cls, name: str, latitude: float, longitude: float, country: str = "", kind: str = "city") -> "UnknownPlace":
+    def __new__(cls, name: str, latitude: float, longitude: float, country: str = "",
+                kind: str = "city") -> UnknownPlace:
         place = super().__new__(cls, name)
         place.latitude, place.longitude, place.country, place.kind = latitude, longitude, country, kind
         return place
@@ -55,22 +57,23 @@ class Places:
 
     destinations: list[Destination]
     code_of: dict[str, int]
-    distance_km: np.ndarray  # destination x destination
-    profile: np.ndarray  # destination x PROFILE_KEYS
+    distance_km: npt.NDArray[np.float64]  # destination x destination
+    profile: npt.NDArray[np.float64]  # destination x PROFILE_KEYS
     neighbourhoods: list[Neighbourhood]
     nb_code_of: dict[tuple[str, str], int]
-    nb_lat: np.ndarray
-    nb_lon: np.ndarray
-    nb_destination: np.ndarray
+    nb_lat: npt.NDArray[np.float64]
+    nb_lon: npt.NDArray[np.float64]
+    nb_destination: npt.NDArray[np.int32]
 
     @classmethod
-    def build(cls, destinations: Iterable[Destination]) -> "Places":
+    def build(cls, destinations: Iterable[Destination]) -> Places:
         ordered = sorted(destinations, key=lambda d: d.name)
         code_of = {d.name: i for i, d in enumerate(ordered)}
         lat = np.array([d.latitude for d in ordered])
         lon = np.array([d.longitude for d in ordered])
         distance = haversine_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-        profile = np.array([[d.profile.get(k, 0.0) for k in PROFILE_KEYS] for d in ordered]).reshape(len(ordered), len(PROFILE_KEYS))
+        profile = np.array([[d.profile.get(k, 0.0) for k in PROFILE_KEYS] for d in ordered])
+        profile = profile.reshape(len(ordered), len(PROFILE_KEYS))
         neighbourhoods = [nb for d in ordered for nb in d.neighbourhoods]
         return cls(
             destinations=ordered,
@@ -87,7 +90,7 @@ class Places:
     def destination(self, name: str) -> Destination:
         return self.destinations[self.code_of[name]]
 
-    def km_from(self, latitude: float, longitude: float) -> np.ndarray:
+    def km_from(self, latitude: float, longitude: float) -> npt.NDArray[np.float64]:
         """Great-circle distance from a point to every destination, in destination order."""
         lat = np.array([d.latitude for d in self.destinations])
         lon = np.array([d.longitude for d in self.destinations])

@@ -6,38 +6,18 @@ the engine can cache the mask of each one and compare relaxations as sets.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Iterable, Mapping
+from typing import Any
+
+# which operators each attribute takes, and which are money or numbers: the registry's entries say
+from .attributes import ATTRIBUTE_OPS as ATTRIBUTE_OPS
+from .attributes import MONEY_ATTRIBUTES as MONEY_ATTRIBUTES
+from .attributes import NUMERIC_ATTRIBUTES as NUMERIC_ATTRIBUTES
 
 HARD = "hard"
 SOFT = "soft"
-
-# attribute -> the operators it supports. Everything that filters goes through here.
-ATTRIBUTE_OPS: dict[str, frozenset[str]] = {
-    "location": frozenset({"eq"}),
-    "neighbourhood": frozenset({"near", "within_km"}),
-    "price_per_night": frozenset({"<="}),
-    "min_price": frozenset({">="}),
-    "total_price": frozenset({"<="}),
-    "accommodates": frozenset({">="}),
-    "bedrooms": frozenset({">="}),
-    "beds": frozenset({">="}),
-    "bathrooms": frozenset({">="}),
-    "amenities": frozenset({"contains"}),
-    "property_type": frozenset({"in"}),
-    "room_type": frozenset({"eq"}),
-    "nights": frozenset({"fits"}),
-    "dates": frozenset({"available"}),
-    "rating": frozenset({">="}),
-}
-# attributes whose value is an amount of money, in the constraint's `currency`
-MONEY_ATTRIBUTES = frozenset({"price_per_night", "min_price", "total_price"})
-NUMERIC_ATTRIBUTES = frozenset(
-    {"price_per_night", "min_price", "total_price", "accommodates", "bedrooms", "beds",
-     "bathrooms", "rating"}
-)
-
 
 @dataclass(frozen=True)
 class StayDates:
@@ -50,7 +30,7 @@ class StayDates:
     def nights(self) -> int:
         return (self.check_out - self.check_in).days
 
-    def shifted(self, days: int) -> "StayDates":
+    def shifted(self, days: int) -> StayDates:
         from datetime import timedelta
 
         delta = timedelta(days=days)
@@ -143,7 +123,8 @@ class Query:
     "amenities:<id>") to how much the traveller said it matters; `reference_id`
     makes ranking prefer places like a shown one; `exclude_ids` hides places
     already rejected; `waived` holds the `waiver` of constraints the traveller
-    chose to relax, so rules do not add them back.
+    chose to relax, so rules do not add them back; `wishes` re-rank the
+    matches by what their descriptions say (constraints.wishes).
     """
 
     constraints: tuple[Constraint, ...] = ()
@@ -155,6 +136,7 @@ class Query:
     min_results: int = 1
     budget_scope: str = "night"
     notes: tuple[str, ...] = ()  # what the engine changed while reading the query ("200 CAD ≈ $146")
+    wishes: tuple[str, ...] = ()  # wants in the traveller's words ("somewhere quiet"): soft, re-rank only
 
     @property
     def hard(self) -> list[Constraint]:
@@ -170,16 +152,16 @@ class Query:
                 return constraint
         return None
 
-    def without(self, *removed: Constraint) -> "Query":
+    def without(self, *removed: Constraint) -> Query:
         keys = {c for c in removed}
         return replace(self, constraints=tuple(c for c in self.constraints if c not in keys))
 
-    def with_constraints(self, *added: Constraint) -> "Query":
+    def with_constraints(self, *added: Constraint) -> Query:
         existing = {c.key for c in self.constraints}
         fresh = tuple(c for c in added if c.key not in existing)
         return replace(self, constraints=self.constraints + fresh)
 
-    def replacing(self, old: Constraint, new: Constraint) -> "Query":
+    def replacing(self, old: Constraint, new: Constraint) -> Query:
         return replace(
             self, constraints=tuple(new if c == old else c for c in self.constraints)
         )
@@ -205,6 +187,7 @@ def build_query(
     nights: int | None = None,
     dates: StayDates | None = None,
     min_rating: float | None = None,
+    centre_km: float | None = None,
     context: Mapping[str, Any] | None = None,
     priorities: Mapping[str, int] | None = None,
     exclude_ids: Iterable[str] = (),
@@ -252,6 +235,8 @@ def build_query(
         cs.append(Constraint("nights", "fits", int(stay_nights)))
     if min_rating is not None:
         cs.append(Constraint("rating", ">=", float(min_rating)))
+    if centre_km is not None:
+        cs.append(Constraint("centre", "within_km", float(centre_km)))
     full_context = dict(context or {})
     if guests is not None:
         full_context.setdefault("guests", int(guests))

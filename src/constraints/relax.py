@@ -15,10 +15,11 @@ already satisfy everything else.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from datetime import timedelta
-from typing import Any, Iterable
+from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -441,9 +442,9 @@ class Relaxer:
 
     def _stay_relaxation(self, stay: list[Constraint], new_dates: StayDates | None, new_nights: int,
                          budget: Constraint | None, rows: np.ndarray, text: str, closeness: float) -> Relaxation | None:
-        if self.evaluator.catalog.availability is not None and new_dates is not None:
+        if self.evaluator.availability is not None and new_dates is not None:
             try:
-                self.evaluator.catalog.availability.span(new_dates)
+                self.evaluator.availability.span(new_dates)
             except InvalidValueError:
                 return None
         added: list[Constraint] = []
@@ -455,7 +456,7 @@ class Relaxer:
             elif c.attribute == "total_price" and budget is not None:
                 added.append(replace(c, source="user", reason=""))
         modified = replace(self.query, constraints=tuple(added))
-        evaluator = QueryEvaluator(self.evaluator.catalog, self.knowledge, modified)
+        evaluator = QueryEvaluator(self.evaluator.catalog, self.knowledge, modified, self.evaluator.availability)
         ok = np.ones(len(rows), dtype=bool)
         for c in added:
             ok &= evaluator.mask(c, rows)
@@ -585,7 +586,7 @@ def _popcount(values: np.ndarray, bits: int) -> np.ndarray:
     return _popcount_table(bits)[values]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _popcount_table(bits: int) -> np.ndarray:
     patterns = np.arange(1 << bits)
     table = np.zeros(1 << bits, dtype=np.int8)

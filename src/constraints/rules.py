@@ -7,8 +7,9 @@ never typed.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any
 
 from .knowledge import Rule
 from .query import Constraint, Query

@@ -22,10 +22,11 @@ import re
 import time
 import types
 import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Protocol
 
 import yaml
 
@@ -171,7 +172,9 @@ def _turn_problem(turn: Any, number: int) -> str | None:
         click = turn["click"]
         if number == 1:
             return "the first turn cannot click: there is no bot reply yet"
-        if isinstance(click, bool) or not (isinstance(click, str) and click.strip() or isinstance(click, int) and click >= 1):
+        is_title = isinstance(click, str) and bool(click.strip())
+        is_number = isinstance(click, int) and not isinstance(click, bool) and click >= 1
+        if not (is_title or is_number):
             return "'click' must be a button title (or part of one) or a 1-based button number"
     for key in ("bot_says", "bot_says_regex", "bot_not_says", "buttons", "recommends", "not_recommends"):
         if key in turn and _strings(turn[key]) is None:

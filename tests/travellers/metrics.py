@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from statistics import mean
-from typing import Iterable
 
 from tests.travellers import judge
 from tests.travellers.simulator import Played
@@ -98,9 +98,10 @@ def table(metrics: list[Metrics], examples: bool = True) -> str:
     ]
     width = max(len(r[0]) for r in rows)
     cols = [max(len(m.name), 14) for m in metrics]
-    lines = [" " * width + "  " + "  ".join(m.name.rjust(c) for m, c in zip(metrics, cols))]
+    lines = [" " * width + "  " + "  ".join(m.name.rjust(c) for m, c in zip(metrics, cols, strict=True))]
     for label, value in rows:
-        lines.append(label.ljust(width) + "  " + "  ".join(value(m).rjust(c) for m, c in zip(metrics, cols)))
+        cells = (value(m).rjust(c) for m, c in zip(metrics, cols, strict=True))
+        lines.append(label.ljust(width) + "  " + "  ".join(cells))
     if examples:
         for m in metrics:
             for kind, shown in m.examples.items():

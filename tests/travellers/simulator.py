@@ -14,8 +14,9 @@ need to search at all.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from tests.travellers import judge
 from tests.travellers.dialogues import Dialogue, Goal, Turn

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ..errors import CatalogError, InvalidValueError, KnowledgeError, UnknownValueError
 from . import analyze, check, import_airbnb, listing, search, show

@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import analyze as analysis
+from ..analyze_labels import amenity_label, type_label
+from ..analyze_searches import redacted
 from ..engine import Engine
 from ..text import counted
 from .common import catalog_argument, common_options, emit_json, examples, load_engine, note, positive_int
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("analyze", help="restrictiveness and reachability report for support staff",
                                    **examples("stays analyze", "stays analyze --location Lisbon",
                                               "stays analyze --catalog albany.csv --tracker-store /path/to/rasa.db"))
@@ -49,8 +51,8 @@ def _records(args: argparse.Namespace) -> tuple[list[analysis.SearchRecord] | No
         records = analysis.search_records(analysis.bot_events(source))
     except analysis.TrackerStoreError as exc:
         print(f"stays: warning: {exc}; failed searches skipped", file=sys.stderr)
-        return None, {"available": False, "source": analysis._redacted(str(source)), "reason": str(exc)}
-    return records, {"available": True, "source": analysis._redacted(str(source))}
+        return None, {"available": False, "source": redacted(str(source)), "reason": str(exc)}
+    return records, {"available": True, "source": redacted(str(source))}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -158,11 +160,11 @@ def _print(report: analysis.Report, engine: Engine, top: int, source: dict[str, 
 
 
 def _amenity(engine: Engine, amenity: str) -> str:
-    return analysis._amenity_label(amenity, engine.knowledge)
+    return amenity_label(amenity, engine.knowledge)
 
 
 def _type(engine: Engine, kind: str) -> str:
-    return analysis._type_label(kind, engine.knowledge)
+    return type_label(kind, engine.knowledge)
 
 
 # --- chart ---------------------------------------------------------------------------------
@@ -187,15 +189,15 @@ def _draw(report: analysis.Report, top: int, path: Path) -> None:
 
     scope = report.location or "all destinations"
     common = report.restrictiveness.common(report.location)[:top]
-    found = report.failed_searches
-    conflicts = (found or {}).get("attributes", [])[:top]
+    found = report.failed_searches or {}
+    conflicts = found.get("attributes", [])[:top]
     panels = 2 if conflicts else 1
     rows = max(len(common), len(conflicts), 1)
     figure, axes = plt.subplots(panels, 1, figsize=(8, 1.6 + 0.42 * rows * panels), squeeze=False)
     left = axes[0][0]
     total = common[0]["total"] if common else 0
     bars = left.barh([e["label"] for e in common][::-1], [e["left"] for e in common][::-1], color="#4f81bd")
-    for bar, e in zip(bars, common[::-1]):
+    for bar, e in zip(bars, common[::-1], strict=True):
         left.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {e['left']:,}", va="center", fontsize=8)
     left.set_xlim(0, max(total, 1) * 1.12)
     left.set_xlabel(f"places left of {total:,}")
@@ -205,7 +207,7 @@ def _draw(report: analysis.Report, top: int, path: Path) -> None:
         right = axes[1][0]
         bars = right.barh([c["attribute"].replace("_", " ") for c in conflicts][::-1],
                           [c["count"] for c in conflicts][::-1], color="#c0504d")
-        for bar, c in zip(bars, conflicts[::-1]):
+        for bar, c in zip(bars, conflicts[::-1], strict=True):
             right.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f" {c['count']:,}", va="center",
                        fontsize=8)
         right.set_xlim(0, max(c["count"] for c in conflicts) * 1.15)

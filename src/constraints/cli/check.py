@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
-
 from datetime import date
+from typing import Any
 
 import numpy as np
 
 from ..engine import Engine
 from ..errors import RowIssue
-from ..phrases import PHRASES_DIRECTORY, load_phrases
 from ..geo import haversine_km
+from ..phrases import PHRASES_DIRECTORY, load_phrases
 from ..text import counted
 from .common import common_options, emit_json, examples, load_engine, today
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = subparsers.add_parser("check", help="validate the knowledge base and catalog", **examples(
         "stays check", "stays check --catalog albany.csv --json"))
     check.add_argument("--max-issues", type=int, default=50, help="catalog issues listed in the human report")
@@ -27,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     engine = load_engine(args)
     knowledge, catalog = engine.knowledge, engine.catalog
-    calendar = catalog.availability
+    calendar = engine.availability
     # the chat reader's words (optional: without them the reader uses the shipped tables); a bad line fails here
     phrases = load_phrases(knowledge.directory) if (knowledge.directory / PHRASES_DIRECTORY).is_dir() else None
     report: dict[str, Any] = {
@@ -109,7 +108,7 @@ def misplaced_destinations(engine: Engine) -> list[str]:
 
 def calendar_warnings(engine: Engine, today: date) -> list[str]:
     """What makes availability answers wrong although every row reads: a calendar in the past, or another catalog's."""
-    calendar = engine.catalog.availability
+    calendar = engine.availability
     if calendar is None:
         return []
     found = []

@@ -11,7 +11,6 @@ from typing import Any, NoReturn
 
 from ..engine import Engine
 from ..errors import InvalidValueError
-from ..knowledge import load_knowledge
 from ..money import is_currency_code
 from ..normalise import Normaliser, Resolved
 from ..query import Query, StayDates, build_query
@@ -176,6 +175,7 @@ def query_from_args(args: argparse.Namespace, engine: Engine) -> Query:
     if args.neighbourhood:
         found = normaliser.neighbourhood(args.neighbourhood, location)
         _resolve(found)
+        assert found.parent is not None  # a neighbourhood always resolves with its destination
         location = location or found.parent
         neighbourhood = (found.parent, found.value)
     dates = _stay(args, engine)
@@ -231,7 +231,7 @@ def _stay(args: argparse.Namespace, engine: Engine) -> StayDates | None:
     if args.nights is not None and args.nights != dates.nights:
         raise InvalidValueError(f"--nights {args.nights} disagrees with the dates ({counted(dates.nights, 'night')}): "
                                 f"give one or the other")
-    if engine.catalog.availability is None:
+    if engine.availability is None:
         note("availability not checked: this catalog has no calendar")
     return dates
 
@@ -266,7 +266,8 @@ def _context(pairs: list[str], engine: Engine) -> dict[str, Any]:
     for pair in pairs:
         key, sep, raw = pair.partition("=")
         if not sep or key not in known:
-            raise InvalidValueError(f"--context takes KEY=VALUE with KEY one of {', '.join(sorted(known))}; got {pair!r}")
+            raise InvalidValueError(f"--context takes KEY=VALUE with KEY one of {', '.join(sorted(known))}; "
+                                    f"got {pair!r}")
         kind = known[key].type
         if kind == "bool":
             word = raw.strip().lower()

@@ -22,7 +22,7 @@ from .common import common_options, emit_json, examples, fail, note
 TOP_UNMAPPED = 15
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("import-airbnb", help="convert Inside Airbnb listings (and calendar) into a catalog",
                                    **examples(
         "stays import-airbnb albany/listings.csv.gz --location Albany --calendar albany/calendar.csv.gz -o albany.csv",

@@ -13,7 +13,7 @@ from .common import common_options, emit_json, examples, load_engine
 WHAT = ("places", "amenities", "types")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("list", help="list the destinations, amenities or property types, with counts",
                                    **examples("stays list places", "stays list amenities --json",
                                               "stays list types --catalog albany.csv"))
@@ -50,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
     for entry in found:
         if args.what == "places":
             extra = f", {counted(entry['neighbourhoods'], 'neighbourhood')}" if entry["neighbourhoods"] else ""
-            print(f"{entry['name']:<24} {counted(entry['properties'], 'place'):>12}  prices in {entry['currency']}{extra}")
+            properties = counted(entry["properties"], "place")
+            print(f"{entry['name']:<24} {properties:>12}  prices in {entry['currency']}{extra}")
         else:
             print(f"{entry['id']:<28} {entry['label']:<32} {counted(entry['properties'], 'place'):>12}")
     return 0

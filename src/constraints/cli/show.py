@@ -7,7 +7,7 @@ from ..text import counted
 from .common import common_options, emit_json, examples, load_engine
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     show = subparsers.add_parser("show", help="show one property", **examples(
         "stays show p000123", "stays show p000123 --json"))
     show.add_argument("id", help="the property's id, e.g. p000123")
@@ -25,9 +25,11 @@ def run(args: argparse.Namespace) -> int:
     labels = engine.knowledge.amenities
     rating = (f"{record['rating']:.2f} from {counted(record['review_count'], 'review')}"
               if record["rating"] is not None and record["review_count"] else "no reviews yet")
+    amenities = ", ".join(labels[a].label if a in labels else a for a in record["amenities"])
     lines = [
         f"{record['id']}: {record['title']}",
-        f"  where      {record['location']}, {record['neighbourhood']} ({record['latitude']:.4f}, {record['longitude']:.4f})",
+        f"  where      {record['location']}, {record['neighbourhood']} "
+        f"({record['latitude']:.4f}, {record['longitude']:.4f})",
         f"  type       {record['property_type']}, {record['room_type'].replace('_', ' ')}",
         f"  sleeps     {record['accommodates']} · {counted(record['bedrooms'], 'bedroom')} · "
         f"{counted(record['beds'], 'bed')} · {counted(record['bathrooms'], 'bathroom')}",
@@ -35,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         f"at least {counted(record['min_nights'], 'night')}"
         + (f", at most {counted(record['max_nights'], 'night')}" if record["max_nights"] else ""),
         f"  rating     {rating}",
-        f"  amenities  {', '.join(labels[a].label if a in labels else a for a in record['amenities']) or 'none listed'}",
+        f"  amenities  {amenities or 'none listed'}",
     ]
     if record["picture_url"]:
         lines.append(f"  photo      {record['picture_url']}")

@@ -1,0 +1,98 @@
+"""A message that names a place or an amenity is a search, even when the classifier is unsure.
+
+Travellers start with the bare place ("Kuala Lumpur", "I'll be in SD.") or
+shout a wish ("FIREPLACE PLEASE IT'S COLD"); the intent classifier, trained on
+our own sentences, sometimes puts these under the fallback threshold or out of
+scope, and the traveller hears "Sorry, I didn't catch that". This component
+runs after the FallbackClassifier and asks the engine's vocabularies and
+gazetteer (constraints.trip_mentions) what the message names:
+
+- below the threshold (`nlu_fallback`), a message that names a place becomes
+  `search`, one that names only amenities or a kind of stay becomes `inform`;
+- `out_of_scope` is kept ("book me a flight to Paris" is out of scope) unless
+  the message says nothing but a place ("Kuala Lumpur please").
+
+The place is added as a `location` entity when no extractor tagged one, so the
+action server reads it like any other. The original intent stays in the
+ranking, and the message records `rescued_from` for the logs.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from constraints.catalog import load_catalog
+from constraints.engine import Engine
+from constraints.knowledge import load_knowledge
+from constraints.phrases import load_phrases
+from constraints.text import fold
+from constraints.trip_mentions import TripMentions, trip_mentions
+
+logger = logging.getLogger(__name__)
+
+FALLBACK = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class TripRescue(GraphComponent):
+    """Turns an unclear message that names a trip into the search it is."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"search_intent": "search", "inform_intent": "inform"}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._engine: Engine | None = None
+        self._place_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> TripRescue:
+        return cls(config)
+
+    def _mentions(self, text: str) -> TripMentions:
+        """Loaded on the first unclear message: the catalog the action server serves (STAYS_CATALOG)."""
+        if self._engine is None:
+            knowledge = load_knowledge(os.environ.get("STAYS_KNOWLEDGE") or None)
+            catalog = os.environ.get("STAYS_CATALOG") or knowledge.directory / "catalog.csv"
+            self._engine = Engine(knowledge, load_catalog(catalog, knowledge))
+            self._place_words = frozenset(fold(w) for w in load_phrases(knowledge.directory)
+                                          .words("mentions", "before_place"))
+        return trip_mentions(text, self._engine.normaliser, self._place_words)
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if intent not in (FALLBACK, OUT_OF_SCOPE) or not message.get(TEXT):
+                continue
+            try:
+                found = self._mentions(message.get(TEXT))
+            except Exception:  # a broken knowledge base must not take the NLU down with it
+                logger.exception("trip rescue could not read the message; keeping %s", intent)
+                continue
+            if not found or (intent == OUT_OF_SCOPE and not found.only_places):
+                continue
+            self._rescue(message, intent, found)
+        return messages
+
+    def _rescue(self, message: Message, intent: str, found: TripMentions) -> None:
+        name = self._config["search_intent"] if found.places else self._config["inform_intent"]
+        message.set(INTENT, {INTENT_NAME_KEY: name, "confidence": 1.0}, add_to_output=True)
+        message.set("rescued_from", intent, add_to_output=True)
+        entities = list(message.get(ENTITIES) or [])
+        if found.places and not any(e.get("entity") == "location" for e in entities):
+            place = found.places[-1]
+            entities.append({"entity": "location", "start": place.start, "end": place.end,
+                             "value": place.text, "extractor": type(self).__name__})
+            message.set(ENTITIES, entities, add_to_output=True)
+        logger.debug("rescued %r from %s as %s", message.get(TEXT), intent, name)

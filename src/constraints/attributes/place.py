@@ -1,0 +1,221 @@
+"""Where: the destination, and a neighbourhood of it to be near."""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..errors import UnknownValueError
+from ..geo import haversine_km
+from .base import Attribute, Rows, Slots
+
+if TYPE_CHECKING:
+    from ..engine import Engine
+    from ..explain import Wording
+    from ..knowledge import Knowledge
+    from ..masks import QueryEvaluator, Similarity
+    from ..places import UnknownPlace
+    from ..query import Constraint
+    from ..relax import Relaxation, Relaxer
+
+
+def elsewhere(value: object) -> bool:
+    """A place on earth the catalog holds no stays in (an UnknownPlace).
+
+    Imported when asked: `places` loads the knowledge, which reads this
+    registry's operators through `query`.
+    """
+    from ..places import UnknownPlace
+
+    return isinstance(value, UnknownPlace)
+
+
+class Location(Attribute):
+    """The destination: an integer comparison on the catalog's place codes."""
+
+    name = "location"
+    ops = frozenset({"eq"})
+    salience = 18
+    sentence = 2
+
+    @staticmethod
+    def code(ev: QueryEvaluator, name: str) -> int:
+        """The destination's code; -1 for a place elsewhere on earth, where no property is."""
+        code = ev.catalog.places.code_of.get(name)
+        if code is None:
+            if elsewhere(name):
+                return -1
+            raise UnknownValueError("location", name, [])
+        return code
+
+    def mask(self, ev: QueryEvaluator, c: Constraint, rows: Rows) -> np.ndarray:
+        return np.asarray(ev.catalog.loc[rows] == self.code(ev, c.value))
+
+    def graded(self, ev: QueryEvaluator, c: Constraint, rows: np.ndarray, similarity: Similarity) -> np.ndarray:
+        return 1.0 - similarity.location_row(c.value, ev.catalog.loc[rows])
+
+    def km(self, ev: QueryEvaluator, c: Constraint, rows: Rows) -> np.ndarray:
+        places = ev.catalog.places
+        return np.asarray(places.distance_km[places.code_of[c.value], ev.catalog.loc[rows]], dtype=float)
+
+    def check(self, engine: Engine, c: Constraint) -> None:
+        if c.value not in engine.catalog.places.code_of and not elsewhere(c.value):
+            raise UnknownValueError("location", str(c.value), engine.normaliser.locations.suggestions(str(c.value)))
+
+    def met(self, w: Wording, c: Constraint, row: int, stay_total: float | None) -> str:
+        nb = w.catalog.text["neighbourhood"][row]
+        return f"In {c.value}" + (f", {nb}" if nb else "")
+
+    def missed(self, w: Wording, c: Constraint, row: int, stay_total: float | None, km: float | None) -> str:
+        where = w.catalog.text["location"][row]
+        return f"in {where}" + (f", {km:.0f} km from {c.value}" if km is not None else "")
+
+    def condition(self, w: Wording, c: Constraint) -> str:
+        return f"in {self.value(w, c)}"
+
+    def dropped(self, w: Wording, c: Constraint) -> str:
+        return f"limiting the search to {c.value}"
+
+    def replacements(self, rx: Relaxer, c: Constraint, rows: np.ndarray, need: int) -> list[Relaxation]:
+        if elsewhere(c.value):
+            return self._far(rx, c, c.value, rows, need)
+        catalog = rx.evaluator.catalog
+        counts = np.bincount(catalog.loc[rows], minlength=len(catalog.places.destinations))
+        here = catalog.places.code_of[c.value]
+        found = []
+        for name, similarity in catalog.places.alternatives_to(c.value, float(rx.settings["nearby_km"])):
+            code = catalog.places.code_of[name]
+            if counts[code] < need:
+                continue
+            km = catalog.places.distance_km[here, code]
+            made = rx.relaxation("substitute", c, replace(c, value=name), rows,
+                                 f"Try {name} ({km:,.0f} km away)", similarity)
+            if made:
+                found.append(made)
+            if len(found) == int(rx.settings["max_substitutes"]):
+                break
+        return found
+
+    @staticmethod
+    def _far(rx: Relaxer, c: Constraint, far: UnknownPlace, rows: np.ndarray, need: int) -> list[Relaxation]:
+        """A place we hold no stays in: the nearest destinations with enough places, then the best-stocked one.
+
+        The nearest are what a traveller bound for Nairobi can use ("Cape
+        Town, 4,100 km away: 80 places"); the destination where most places
+        fit the rest of the query is the one most like what was asked, when
+        it is not among them. Nearer ones cost less, so they are offered first.
+        """
+        places = rx.evaluator.catalog.places
+        counts = np.bincount(rx.evaluator.catalog.loc[rows], minlength=len(places.destinations))
+        ranked = [(name, km) for name, km in places.nearest_to(far) if counts[places.code_of[name]] >= need]
+        chosen = ranked[: int(rx.settings["max_substitutes"])]
+        if ranked:
+            best = max(ranked, key=lambda item: counts[places.code_of[item[0]]])
+            if best not in chosen:
+                chosen.append(best)
+        found = []
+        for rank, (name, km) in enumerate(chosen):
+            made = rx.relaxation("substitute", c, replace(c, value=name), rows,
+                                 f"{name}, {_distance(km)} away", 1.0 - 0.1 * rank)
+            if made:
+                found.append(replace(made, distance_km=float(round(km))))
+        return found
+
+    def cleared(self, c: Constraint) -> Slots:
+        return {"location": None}
+
+    def slots_for(self, c: Constraint) -> Slots:
+        return {"location": c.value, "neighbourhood": None, "near_km": None}
+
+
+def _distance(km: float) -> str:
+    """'4,100 km', '350 km', '12 km': as precise as a traveller needs it."""
+    step = 100 if km >= 1000 else 10 if km >= 100 else 1
+    return f"{round(km / step) * step:,.0f} km"
+
+
+def near_km(knowledge: Knowledge) -> float:
+    """How close 'near a neighbourhood' is when the traveller gives no radius (engine.yml)."""
+    return float(knowledge.setting("distances", "near_neighbourhood_km"))
+
+
+def widened_km(knowledge: Knowledge, km: float) -> float:
+    """A radius that takes in `km`, rounded up to engine.yml's step so it reads well."""
+    step = float(knowledge.setting("distances", "widen_step_km"))
+    return math.ceil(km / step) * step
+
+
+class Neighbourhood(Attribute):
+    """Being near a neighbourhood of the destination: within a radius of its point."""
+
+    name = "neighbourhood"
+    ops = frozenset({"near", "within_km"})
+    salience = 5
+    sentence = 3
+    tied_to_place = True  # a neighbourhood belongs to its destination
+    ranks_by_distance = True
+
+    @staticmethod
+    def radius(knowledge: Knowledge, c: Constraint) -> float:
+        return float(c.value[2]) if c.op == "within_km" else near_km(knowledge)
+
+    def km(self, ev: QueryEvaluator, c: Constraint, rows: Rows) -> np.ndarray:
+        destination, name = c.value[0], c.value[1]
+        found = ev.catalog.places.neighbourhood(destination, name)
+        if found is None:
+            raise UnknownValueError("neighbourhood", name, [])
+        return haversine_km(ev.catalog.lat[rows], ev.catalog.lon[rows], found.latitude, found.longitude)
+
+    def mask(self, ev: QueryEvaluator, c: Constraint, rows: Rows) -> np.ndarray:
+        return np.asarray(self.km(ev, c, rows) <= self.radius(ev.knowledge, c))
+
+    def graded(self, ev: QueryEvaluator, c: Constraint, rows: np.ndarray, similarity: Similarity) -> np.ndarray:
+        radius = self.radius(ev.knowledge, c)
+        return (self.km(ev, c, rows) - radius) / max(radius, 1.0)
+
+    def check(self, engine: Engine, c: Constraint) -> None:
+        if engine.catalog.places.neighbourhood(c.value[0], c.value[1]) is None:
+            raise UnknownValueError("neighbourhood", str(c.value[1]),
+                                    engine.normaliser.neighbourhoods.suggestions(str(c.value[1])))
+
+    def value(self, w: Wording, c: Constraint) -> str:
+        return f"{c.value[1]}" + (f" (within {c.value[2]:g} km)" if c.op == "within_km" else "")
+
+    def noun(self, w: Wording, c: Constraint) -> str:
+        return f"being near {self.value(w, c)}"
+
+    def met(self, w: Wording, c: Constraint, row: int, stay_total: float | None) -> str:
+        return f"Near {c.value[1]}"
+
+    def missed(self, w: Wording, c: Constraint, row: int, stay_total: float | None, km: float | None) -> str:
+        return f"{km:.1f} km from {c.value[1]}" if km is not None else f"not near {c.value[1]}"
+
+    def condition(self, w: Wording, c: Constraint) -> str:
+        return f"near {self.value(w, c)}"
+
+    def soft_reason(self, ev: QueryEvaluator, w: Wording, c: Constraint, row: int,
+                    stay_total: float | None) -> tuple[str, str]:
+        km = float(self.km(ev, c, np.array([row]))[0])
+        return self.name, f"{km:.1f} km from {c.value[1]}"
+
+    def replacements(self, rx: Relaxer, c: Constraint, rows: np.ndarray, need: int) -> list[Relaxation]:
+        value = rx.kth(self.km(rx.evaluator, c, rows), need)
+        if value is None:
+            return []
+        radius = widened_km(rx.knowledge, value)
+        old_radius = self.radius(rx.knowledge, c)
+        new = replace(c, op="within_km", value=(c.value[0], c.value[1], radius), source="user", reason="",
+                      priority=None)
+        text = f"Within {radius:g} km of {c.value[1]} instead of {old_radius:g} km"
+        made = rx.relaxation("widen", c, new, rows, text, old_radius / radius)
+        return [made] if made else []
+
+    def cleared(self, c: Constraint) -> Slots:
+        return {"near_km": None} if c.op == "within_km" else {"neighbourhood": None, "near_km": None}
+
+    def slots_for(self, c: Constraint) -> Slots:
+        if c.op == "within_km":
+            return {"neighbourhood": c.value[1], "near_km": float(c.value[2])}
+        return {"neighbourhood": c.value[1]}

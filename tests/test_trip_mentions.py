@@ -1,0 +1,110 @@
+"""A message the intent classifier is unsure of still states a trip when it names one.
+
+What a traveller notices: "Kuala Lumpur" or "I'll be in SD." gets places, not
+"Sorry, I didn't catch that"; "FIREPLACE PLEASE IT'S COLD" is read as a
+must-have; but "Reading is fun" is small talk and "book me a flight to Paris"
+stays out of scope. The NLU component (rasa_project/addons/trip_rescue.py) is
+tested here on Rasa messages, without a trained model.
+"""
+from __future__ import annotations
+
+import pytest
+
+from constraints import Engine
+from constraints.phrases import load_phrases
+from constraints.text import fold
+from constraints.trip_mentions import TripMentions, trip_mentions
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Engine:
+    return Engine.load()
+
+
+@pytest.fixture(scope="module")
+def mentions(shipped: Engine):
+    place_words = frozenset(fold(w) for w in load_phrases(shipped.knowledge.directory)
+                            .words("mentions", "before_place"))
+
+    def read(text: str) -> TripMentions:
+        return trip_mentions(text, shipped.normaliser, place_words)
+    return read
+
+
+@pytest.mark.parametrize("text, place, in_catalog", [
+    ("Kuala Lumpur", "Kuala Lumpur", False),
+    ("I'm going to Porto.", "Porto", True),
+    ("we r going to rio de janeiro", "Rio de Janeiro", True),
+    ("I'll be in SD.", "San Diego", False),
+    ("Nairobi please", "Nairobi", False),
+])
+def test_a_named_place_is_found_with_where_it_was_said(mentions, text: str, place: str, in_catalog: bool) -> None:
+    found = mentions(text)
+    assert found and found.places, text
+    span = found.places[-1]
+    assert place.lower() in span.value.lower()
+    assert span.in_catalog is in_catalog
+    assert text[span.start:span.end] == span.text
+
+
+def test_a_shouted_wish_is_an_amenity_not_a_place(mentions) -> None:
+    found = mentions("FIREPLACE PLEASE IT'S COLD")
+    assert found.amenities and not found.places
+
+
+@pytest.mark.parametrize("text", ["Reading is fun", "That sounds nice", "ok thanks", "so what now"])
+def test_common_words_name_no_trip(mentions, text: str) -> None:
+    assert not mentions(text), text
+
+
+def test_a_place_with_other_words_is_not_only_a_place(mentions) -> None:
+    assert not mentions("book me a flight to Paris").only_places
+    assert mentions("Kuala Lumpur please").only_places
+
+
+# --- the NLU component on Rasa messages -------------------------------------------------
+
+rasa = pytest.importorskip("rasa")
+
+
+def _message(text: str, intent: str, entities: list[dict] | None = None):
+    from rasa.shared.nlu.training_data.message import Message
+    return Message(data={"text": text, "intent": {"name": intent, "confidence": 0.2},
+                         "entities": entities or []})
+
+
+@pytest.fixture(scope="module")
+def rescue():
+    from addons.trip_rescue import TripRescue
+    return TripRescue({})
+
+
+def test_an_unsure_message_naming_a_place_becomes_a_search_with_its_place(rescue) -> None:
+    [message] = rescue.process([_message("I'll be in SD.", "nlu_fallback")])
+    assert message.get("intent")["name"] == "search"
+    assert message.get("rescued_from") == "nlu_fallback"
+    [location] = [e for e in message.get("entities") if e["entity"] == "location"]
+    assert location["value"] == "SD"
+
+
+def test_an_unsure_message_naming_only_a_must_have_becomes_inform(rescue) -> None:
+    [message] = rescue.process([_message("FIREPLACE PLEASE IT'S COLD", "nlu_fallback")])
+    assert message.get("intent")["name"] == "inform"
+
+
+def test_out_of_scope_is_kept_unless_the_message_is_only_a_place(rescue) -> None:
+    flight, place = rescue.process([_message("book me a flight to Paris", "out_of_scope"),
+                                    _message("Kuala Lumpur please", "out_of_scope")])
+    assert flight.get("intent")["name"] == "out_of_scope"
+    assert place.get("intent")["name"] == "search"
+
+
+def test_an_entity_already_tagged_is_not_doubled(rescue) -> None:
+    tagged = {"entity": "location", "start": 12, "end": 17, "value": "Porto"}
+    [message] = rescue.process([_message("I'm going to Porto.", "nlu_fallback", [tagged])])
+    assert [e for e in message.get("entities") if e["entity"] == "location"] == [tagged]
+
+
+def test_small_talk_is_left_to_the_fallback(rescue) -> None:
+    [message] = rescue.process([_message("Reading is fun", "nlu_fallback")])
+    assert message.get("intent")["name"] == "nlu_fallback"
