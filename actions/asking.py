@@ -30,7 +30,7 @@ class ActionAskLocation(Action):
         sizes = [(s.stop - s.start, d.name) for s, d in slices]
         count = int(engine().knowledge.setting("chat", "suggested_destinations"))
         popular = [name for size, name in sorted(sizes, key=lambda x: (-x[0], x[1]))[:count] if size]
-        dispatcher.utter_message(text="Where would you like to stay?",
+        dispatcher.utter_message(response="utter_where_to",
                                  buttons=[button(name, "inform", location=name) for name in popular])
         return []
 
@@ -83,6 +83,5 @@ class ActionAskAmenities(Action):
         buttons = [button(eng.knowledge.amenities[a].label, "inform", amenity=eng.knowledge.amenities[a].label)
                    for a in suggested[:4]]
         buttons.append(button("No, just search", "deny"))
-        dispatcher.utter_message(text="Anything you can't do without — a pool, parking, pets allowed? Or shall I just search?",
-                                 buttons=buttons)
+        dispatcher.utter_message(response="utter_ask_must_haves", buttons=buttons)
         return []

@@ -20,18 +20,22 @@ from typing import Any
 from constraints import Engine
 from constraints.errors import InvalidValueError, UnknownValueError
 from constraints.text import fold
+from constraints.trip_mentions import PLACE_WORD
 
 from . import parsing
 from .reading import mentions
 from .reading import priorities as priority_words
+from .reading.distance import parse_centre_km
+from .reading.wishes import read_wishes
 
-_BARE_NUMBER = re.compile(r"^\s*(?:about|around|roughly|maybe|max|up to)?\s*[€$£]?\s*(\d{1,7}(?:[.,]\d+)?)\s*[€$£]?\s*(?:please|pls)?\s*[.!]?\s*$", re.I)
+_BARE_NUMBER = re.compile(r"^\s*(?:about|around|roughly|maybe|max|up to)?\s*[€$£]?\s*(\d{1,7}(?:[.,]\d+)?)"
+                          r"\s*[€$£]?\s*(?:please|pls)?\s*[.!]?\s*$", re.I)
 # intents that are not an answer to "where would you like to stay?"
 _NOT_AN_ANSWER = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "bot_challenge", "start_over",
                   "show_more", "cheaper", "bigger", "more_like", "ask_details", "choose_offer"}
 # what a message may set besides the place: any of them read means "2 of us" answered another question
 _NOT_A_PLACE_ANSWER = ("guests", "budget", "budget_min", "check_in", "nights", "min_rating", "bedrooms", "amenities",
-                       "property_type", "context", "pets")
+                       "property_type", "context", "pets", "centre_km", "partial_stay", "wishes")
 
 
 @dataclass
@@ -70,7 +74,9 @@ class MessageReader:
         self._property_type()
         self._rating()
         self._bedrooms()
+        self._centre()
         self._context()
+        self._wishes()
         self._answer_to_where()
         if self.intent == "remove_constraint":
             self._removals()
@@ -78,7 +84,8 @@ class MessageReader:
             self._priorities()
         if not self.reading.candidates:
             self._unknown_amenity_named()
-        if self.requested == "amenities" and self.intent in ("deny", "affirm") and "amenities" not in self.reading.candidates:
+        if (self.requested == "amenities" and self.intent in ("deny", "affirm")
+                and "amenities" not in self.reading.candidates):
             self.reading.candidates["amenities"] = list(self.slots.get("amenities") or [])
         self._new_search_resets()
         return self.reading
@@ -86,7 +93,8 @@ class MessageReader:
     # --- helpers -----------------------------------------------------------------------
 
     def _entity_values(self, name: str) -> list[str]:
-        return [str(e.get("value")) for e in self.entities if e.get("entity") == name and e.get("value") not in (None, "")]
+        return [str(e.get("value")) for e in self.entities
+                if e.get("entity") == name and e.get("value") not in (None, "")]
 
     def _entity_text(self, name: str) -> list[str]:
         """The surface text DIET tagged (before synonym mapping), for the parsers."""
@@ -112,13 +120,14 @@ class MessageReader:
         vocab = self.engine.normaliser.locations
         # DIET sometimes tags a month, a weekday or a common word ("So please...") as a place;
         # a place the knowledge base finds in the words beats a tag it does not know
-        tagged = [v for v, start in self._entity_spans("location")
+        spans = [(self._grown_place(v, start), start) for v, start in self._entity_spans("location")]
+        tagged = [v for v, start in spans
                   if self._knows_place(v) or self._clearly_meant(v, start, vocab.index, "location")]
         scanned = [m.matched for m in vocab.find_in(self.text, fuzzy=True)
                    if not (m.corrected and mentions.all_common_words(m.matched))]  # "higher" is no typo of a place
         found = tagged if any(self._knows_place(v) for v in tagged) or not scanned else scanned
         if not found and self.intent in ("search", "inform", "set_priority"):
-            found = self._unknown_place_named()
+            found = [self._grown_place(name, self.text.find(name)) for name in self._unknown_place_named()]
         if found:
             self._set("location", self._qualified(found))
         neighbourhoods = self._entity_values("neighbourhood")
@@ -128,6 +137,32 @@ class MessageReader:
             neighbourhoods = [m.matched for m in scope.find_in(self.text)]
         if neighbourhoods:
             self._set("neighbourhood", neighbourhoods[-1])
+
+    def _grown_place(self, value: str, start: int | None) -> str:
+        """The place a tag cut short: "san" of "san fran", "Long" of "Long beach, ca".
+
+        The entity extractor sometimes tags part of a name; the longest span of at
+        most one word before and two after the tag that names a place exactly wins.
+        """
+        if start is None or self._knows_place(value):
+            return value
+        words = [(m.start(), m.end()) for m in PLACE_WORD.finditer(self.text)]
+        inside = [k for k, (a, b) in enumerate(words) if a < start + len(value) and b > start]
+        if not inside:
+            return value
+        best = value
+        for first in range(max(0, inside[0] - 1), inside[0] + 1):
+            for last in range(inside[-1], min(len(words), inside[-1] + 3)):
+                candidate = self.text[words[first][0]:words[last][1]]
+                if len(candidate) > len(best) and self._names_exactly(candidate):
+                    best = candidate
+        return best
+
+    def _names_exactly(self, name: str) -> bool:
+        try:
+            return not self.engine.normaliser.location(name).corrected
+        except UnknownValueError:
+            return False
 
     def _qualified(self, found: list[str]) -> str:
         """The place meant by the names found, in order.
@@ -288,36 +323,71 @@ class MessageReader:
         return read
 
     def _stay(self) -> None:
-        """Dates, or a length of stay; an arrival with a length makes dates too."""
+        """Dates, or a length of stay; an arrival with a length makes dates too.
+
+        Travellers often give the stay in halves ("I check in on the 2nd", later
+        "I'll leave on March 12th"): a lone arrival or departure is kept in
+        `partial_stay` and completed by the other half or by a length of stay.
+        """
         dates = parsing.parse_dates(self.text, self.today)
         nights = None
         for span in self._entity_text("nights"):
             nights = parsing.parse_nights(span) or nights
         nights = parsing.parse_nights(self.text) or nights
         if isinstance(dates, parsing.DateProblem):
-            if dates.kind == "unclear" and dates.check_in is not None and nights:
-                dates = parsing.StayDates(dates.check_in, dates.check_in + timedelta(days=int(nights)))
-            else:
-                self.reading.notes.append(dates.message)
-                dates = None
+            dates = self._completed(dates, nights)
         if dates is not None:
             self._set("check_in", dates.check_in.isoformat())
             self._set("check_out", dates.check_out.isoformat())
             self._set("nights", float((dates.check_out - dates.check_in).days))
+            if self.slots.get("partial_stay"):
+                self._set("partial_stay", None)
             return
         if nights is None:
             return
         self._set("nights", float(nights))
-        check_in = self.slots.get("check_in")
-        if check_in:
-            start = date.fromisoformat(check_in)
-            self._set("check_out", (start + timedelta(days=int(nights))).isoformat())
+        half = self.slots.get("partial_stay") or {}
+        start = self.slots.get("check_in") or half.get("check_in")
+        length = timedelta(days=int(nights))
+        if start:
+            self._set("check_in", start)
+            self._set("check_out", (date.fromisoformat(start) + length).isoformat())
+        elif half.get("check_out"):
+            self._set("check_in", (date.fromisoformat(half["check_out"]) - length).isoformat())
+            self._set("check_out", half["check_out"])
+        if half:
+            self._set("partial_stay", None)
+
+    def _completed(self, problem: parsing.DateProblem, nights: int | None) -> parsing.StayDates | None:
+        """Half a stay made whole by a length of stay or the half said before; else kept as the half."""
+        half = self.slots.get("partial_stay") or {}
+        known_nights = nights or self.slots.get("nights")
+        if problem.kind == "unclear" and problem.check_in is not None:
+            if nights:
+                return parsing.StayDates(problem.check_in, problem.check_in + timedelta(days=int(nights)))
+            if half.get("check_out") and date.fromisoformat(half["check_out"]) > problem.check_in:
+                return parsing.StayDates(problem.check_in, date.fromisoformat(half["check_out"]))
+            self._set("partial_stay", {"check_in": problem.check_in.isoformat()})
+        elif problem.kind == "unclear" and problem.check_out is not None:
+            if half.get("check_in") and date.fromisoformat(half["check_in"]) < problem.check_out:
+                return parsing.StayDates(date.fromisoformat(half["check_in"]), problem.check_out)
+            if known_nights:
+                return parsing.StayDates(problem.check_out - timedelta(days=int(known_nights)), problem.check_out)
+            self._set("partial_stay", {"check_out": problem.check_out.isoformat()})
+        self.reading.notes.append(problem.message)
+        return None
 
     def _rating(self) -> None:
         good = float(self.engine.knowledge.setting("rating", "good"))
         rating = parsing.parse_rating(self.text, good)
         if rating is not None:
             self._set("min_rating", float(rating))
+
+    def _centre(self) -> None:
+        central = float(self.engine.knowledge.setting("distances", "central_km"))
+        km = parse_centre_km(self.text, central)
+        if km is not None:
+            self._set("centre_km", float(km))
 
     def _bedrooms(self) -> None:
         bedrooms = parsing.parse_bedrooms(self.text)
@@ -406,6 +476,14 @@ class MessageReader:
         if context != before:
             self._set("context", context)
 
+    def _wishes(self) -> None:
+        """Descriptive words nothing else read become wishes ("somewhere quiet"): see reading.wishes."""
+        read = read_wishes(self.engine, self.text, self.intent, self.entities, self.slots.get("wishes") or [],
+                           self.reading.candidates)
+        if read is not None:
+            self._set("wishes", read.wishes)
+            self.reading.notes.append(read.note)
+
     # --- "forget the budget", "the pool is a must" ---------------------------------------
 
     def _removals(self) -> None:
@@ -426,6 +504,8 @@ class MessageReader:
             elif attribute == "neighbourhood":
                 self._set("neighbourhood", None)
                 self._set("near_km", None)
+            elif attribute == "centre":
+                self._set("centre_km", None)
         if priority_words.names_pets(self.folded) and "amenities" not in self.reading.candidates:
             self._set("pets", False)
 

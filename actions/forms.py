@@ -23,7 +23,7 @@ from .extraction import read_message
 from .search_state import CONSTRAINT_SLOTS, NEEDED_TO_SEARCH, REFINEMENTS
 from .validation import validate_candidates
 
-_RESET_SLOTS = ("offset", "reference_id", "excluded", "waived")
+_RESET_SLOTS = ("offset", "reference_id", "excluded", "waived", "partial_stay")
 # intents the form answers itself: rejecting them would leave no rule to reply
 _ANSWERS = {"search", "inform", "remove_constraint", "set_priority", "affirm", "deny", "refine"}
 # a refinement button carries no constraint: it only says which question to ask
@@ -123,5 +123,5 @@ class ValidateSearchForm(FormValidationAction):
             return [SlotSet("refining", tracker.get_slot("refining"))]
         if intent not in _ANSWERS:
             return []
-        dispatcher.utter_message(text="Sorry, I didn't catch that.")
+        dispatcher.utter_message(response="utter_not_caught")
         return [SlotSet(requested, tracker.get_slot(requested))]

@@ -9,15 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from constraints import Engine, Query, SearchResult
+from constraints import Constraint, Engine, Query, SearchResult, attributes
 from constraints.compound import compound_critiques
 from constraints.relax import Relaxation
 
 from .search_state import query_from_slots, slot_updates_for_change
 
 MAX_OFFERS = 3
-# Not offered in the chat: "anywhere in the world" and "fewer of you" are not repairs.
-NOT_OFFERED = {"location", "accommodates"}
 
 
 def relaxation_offers(result: SearchResult, slots: Mapping[str, Any], engine: Engine,
@@ -27,10 +25,7 @@ def relaxation_offers(result: SearchResult, slots: Mapping[str, Any], engine: En
     used: set[str] = set()
     elsewhere = _elsewhere(slots, engine)
     for relaxation in result.relaxations:
-        attributes = {c.attribute for c in relaxation.removed}
-        if relaxation.kind == "drop" and attributes & NOT_OFFERED:
-            continue
-        if "accommodates" in attributes:
+        if not _offered(relaxation):
             continue
         primary = _primary(relaxation, every_place=elsewhere)
         if primary in used:
@@ -65,11 +60,12 @@ def _elsewhere_with_less(result: SearchResult, slots: Mapping[str, Any], engine:
     places = engine.catalog.places
     nearby_km = float(engine.knowledge.setting("relaxation", "nearby_km"))
     offers: list[dict[str, Any]] = []
+    location = attributes.LOCATION
     for relaxation in result.relaxations:
-        attributes = {c.attribute for c in relaxation.removed}
-        if relaxation.kind != "drop" or "location" not in attributes or "accommodates" in attributes:
+        gives_up = {attributes.of(c.attribute) for c in relaxation.removed}
+        if relaxation.kind != "drop" or location not in gives_up or any(a.kept_by_chat for a in gives_up):
             continue
-        others = tuple(c for c in relaxation.removed if c.attribute != "location")
+        others = tuple(c for c in relaxation.removed if c.attribute != location.name)
         updates = slot_updates_for_change(others, (), slots)
         counts = engine.matches_by_destination(query_from_slots({**slots, **updates}, engine))
         counts.pop(here, None)
@@ -78,7 +74,7 @@ def _elsewhere_with_less(result: SearchResult, slots: Mapping[str, Any], engine:
         name = max(counts, key=lambda n: places.similarity(here, n, nearby_km))
         given_up = " and ".join(engine.wording.dropped(c) for c in others)
         label = f"Try {name}" + (f" without {given_up}" if given_up else "") + f": {places_count(counts[name])}"
-        updates.update({"location": name, "neighbourhood": None, "near_km": None, "excluded": [], "offset": 0.0})
+        updates.update({**_moved_to(name), "excluded": [], "offset": 0.0})
         offers.append(offer(label, counts[name], updates, "substitute"))
         if len(offers) == limit:
             break
@@ -107,7 +103,7 @@ def place_offers(engine: Engine, slots: Mapping[str, Any], limit: int = MAX_OFFE
     offers = []
     for name in ranked[:limit]:
         km = places.distance_km[places.code_of[here], places.code_of[name]]
-        updates = {"location": name, "neighbourhood": None, "near_km": None, "excluded": [], "offset": 0.0}
+        updates: dict[str, Any] = {**_moved_to(name), "excluded": [], "offset": 0.0}
         offers.append(offer(f"Try {name} ({km:,.0f} km away): {places_count(counts[name])}", counts[name], updates,
                             "substitute", place=name))
     return offers
@@ -135,7 +131,7 @@ def offer(label: str, matches: int, updates: dict[str, Any], kind: str, **place:
 
 def _place_of(relaxation: Relaxation) -> dict[str, Any]:
     """The destination a location substitute moves to (its label says how far it is)."""
-    if relaxation.kind != "substitute" or [c.attribute for c in relaxation.added] != ["location"]:
+    if relaxation.kind != "substitute" or [c.attribute for c in relaxation.added] != [attributes.LOCATION.name]:
         return {}
     return {"place": relaxation.added[0].value}
 
@@ -152,10 +148,18 @@ def _primary(relaxation: Relaxation, every_place: bool = False) -> str:
     destination is an offer of its own: the nearest few are the answer.
     """
     first = relaxation.removed[0]
-    if first.attribute == "amenities":
-        return f"amenities:{first.value}"
-    if every_place and first.attribute == "location" and relaxation.added:
-        return f"location:{relaxation.added[0].value}"
-    if first.attribute in ("dates", "nights", "total_price"):
-        return "stay"
-    return first.attribute
+    return attributes.of(first.attribute).offer_key(first, relaxation.added, every_place)
+
+
+def _offered(relaxation: Relaxation) -> bool:
+    """Whether the chat offers a repair: never one changing the party, never dropping what may not be dropped."""
+    gives_up = [attributes.of(c.attribute) for c in relaxation.removed]
+    if relaxation.kind == "drop" and not all(a.offered_dropped for a in gives_up):
+        return False
+    return not any(a.kept_by_chat for a in gives_up)
+
+
+def _moved_to(name: str) -> dict[str, Any]:
+    """The slots of a search moved to the destination `name` (its neighbourhood does not come along)."""
+    location = attributes.LOCATION
+    return location.slots_for(Constraint(location.name, "eq", name))

@@ -36,7 +36,6 @@ from .search_state import describe_search, query_from_slots
 logger = logging.getLogger(__name__)
 PAGE = 3
 ENOUGH = 3  # fewer matches than this and the reply also offers ways to get more
-APOLOGY = "Sorry — something went wrong on my side while searching. Everything you told me is kept; please try again."
 
 
 def send(dispatcher: CollectingDispatcher, messages: list[Message], **metadata: Any) -> None:
@@ -137,7 +136,7 @@ def guarded(run: Run) -> Run:
             return []
         except Exception:  # noqa: BLE001 - the traveller must get an answer whatever failed
             logger.exception("Action %s failed", self.name())
-            dispatcher.utter_message(text=APOLOGY)
+            dispatcher.utter_message(response="utter_search_failed")
             return []
 
     return wrapper

@@ -75,7 +75,7 @@ class ActionShowMore(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         shown = tracker.get_slot("shown") or []
         if not tracker.get_slot("location"):
-            dispatcher.utter_message(text="Let's find some places first — where would you like to stay?")
+            dispatcher.utter_message(response="utter_search_first")
             return []
         offset = int(tracker.get_slot("offset") or 0) + len(shown)
         return search_and_reply(engine(), dispatcher, tracker, {"offset": float(offset)})
@@ -89,11 +89,11 @@ class ActionCritique(Action):
 
     @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        intent: str = ((tracker.latest_message or {}).get("intent") or {}).get("name") or ""
         eng = engine()
         slots = tracker.current_slot_values()
         if not slots.get("location"):
-            dispatcher.utter_message(text="Let's find some places first — where would you like to stay?")
+            dispatcher.utter_message(response="utter_search_first")
             return []
         if intent == "different_place":
             named = self._destination_named(tracker, slots["location"])
@@ -103,12 +103,12 @@ class ActionCritique(Action):
             return self._other_places(dispatcher, slots)
         picked = _pick(slots.get("shown") or [], _ordinal(tracker))
         if picked is None:
-            dispatcher.utter_message(text="Which option do you mean? Say for example \"cheaper than the second one\".")
+            dispatcher.utter_message(response="utter_which_option")
             return []
         _, shown_id = picked
         neighbourhood = self._neighbourhood(tracker, slots) if intent == "closer_to" else None
         if intent == "closer_to" and neighbourhood is None:
-            dispatcher.utter_message(text="Closer to which neighbourhood?")
+            dispatcher.utter_message(response="utter_closer_to_where")
             return []
         query = query_from_slots(slots, eng)
         change = critique(eng, query, shown_id, CRITIQUE_OF_INTENT.get(intent, "cheaper"), neighbourhood)
@@ -178,8 +178,8 @@ class ActionDetails(Action):
         if picked is None:
             shown = tracker.get_slot("shown") or []
             count = "only one place" if len(shown) == 1 else f"{len(shown)} places"
-            text = (f"I showed {count} just now — say \"details 1\"" + (f" to \"details {len(shown)}\"" if len(shown) > 1 else "")
-                    + ", or \"show more\"." if shown
+            to_last = f" to \"details {len(shown)}\"" if len(shown) > 1 else ""
+            text = (f"I showed {count} just now — say \"details 1\"" + to_last + ", or \"show more\"." if shown
                     else "I haven't shown you any places yet — where would you like to stay?")
             dispatcher.utter_message(text=text)
             return []
@@ -222,12 +222,12 @@ class ActionApplyOffer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         offers = tracker.get_slot("offers") or []
         if not offers:
-            dispatcher.utter_message(text="Great! Tell me if you'd like to change anything, or ask for details.")
+            dispatcher.utter_message(response="utter_glad_change_or_details")
             return []
         chosen = self._choose(tracker, offers)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if chosen is None and intent == "affirm":
-            dispatcher.utter_message(text="Great! Say \"details 1\" to learn more, or tell me what to change.")
+            dispatcher.utter_message(response="utter_glad_say_details")
             return []
         if chosen is None and self._asks_to_drop(tracker):
             return self._drop_as_said(dispatcher, tracker)
@@ -256,7 +256,7 @@ class ActionApplyOffer(Action):
         for note in [*reading.notes, *notes]:
             dispatcher.utter_message(text=note)
         if not values:
-            dispatcher.utter_message(text="Which one? Pick one of the options, or tell me what to change.")
+            dispatcher.utter_message(response="utter_pick_an_option")
             return []
         return search_and_reply(eng, dispatcher, tracker, {**values, "offset": 0.0})
 

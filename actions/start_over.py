@@ -28,10 +28,7 @@ class ActionStartOver(Action):
         threshold = float(engine().knowledge.setting("chat", "start_over_min_confidence"))
         nothing_to_lose = not any(tracker.get_slot(slot) not in (None, [], {}, "", False) for slot in CONSTRAINT_SLOTS)
         if nothing_to_lose or float(intent.get("confidence") or 0.0) >= threshold:
-            dispatcher.utter_message(text="Let's start over. Where would you like to stay?")
+            dispatcher.utter_message(response="utter_start_over")
             return [FollowupAction("action_restart")]
-        dispatcher.utter_message(
-            text="Sorry, I didn't get that. Do you want to start a new search? I'd forget what you've told me so far.",
-            buttons=[button("Yes, start over", "start_over")],
-        )
+        dispatcher.utter_message(response="utter_confirm_start_over", buttons=[button("Yes, start over", "start_over")])
         return []

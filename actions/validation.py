@@ -195,6 +195,16 @@ def check_bedrooms(value: Any, engine: Engine) -> Checked:
     return Checked(bedrooms)
 
 
+def check_centre_km(value: Any) -> Checked:
+    """A distance from the centre the engine can search: more than nothing."""
+    if value is None:
+        return Checked(None)
+    km = float(value)
+    if not km > 0:
+        return Checked(None, f"{km:g} km from the centre? How far from the centre would do (say, within 1 km)?")
+    return Checked(km)
+
+
 def validate_candidates(candidates: Mapping[str, Any], slots: Mapping[str, Any], engine: Engine,
                         today: date) -> tuple[dict[str, Any], list[str]]:
     """Check every candidate in a fixed order (place before neighbourhood, nights before budget)."""
@@ -222,6 +232,7 @@ def validate_candidates(candidates: Mapping[str, Any], slots: Mapping[str, Any],
         "room_type": lambda: check_room_type(candidates["room_type"], engine),
         "min_rating": lambda: check_rating(candidates["min_rating"]),
         "bedrooms": lambda: check_bedrooms(candidates["bedrooms"], engine),
+        "centre_km": lambda: check_centre_km(candidates["centre_km"]),
     }
     for slot, check in checks.items():
         if slot in candidates:

@@ -77,7 +77,7 @@ def port_holder(port: int) -> str | None:
 
 def _links(proc: Path) -> set[str]:
     """What a process's file descriptors point at; descriptors that close meanwhile are skipped."""
-    found = set()
+    found: set[str] = set()
     try:
         descriptors = list((proc / "fd").iterdir())
     except OSError:

@@ -30,7 +30,6 @@ from typing import Any
 import yaml
 
 EARTH_RADIUS_KM = 6371.0088
-DEFAULT_RADIUS_KM = 2.0  # "near" a neighbourhood, as a hard constraint
 NO_MAXIMUM_NIGHTS = 100_000
 STAY_ANCHORS = ("dates", "nights")
 
@@ -239,11 +238,14 @@ class Oracle:
         self.high_season_factor = float(settings["pricing"]["high_season"])
         self.weekend_factor = float(settings["pricing"]["weekend"])
         self.min_reviews = int(settings["rating"]["min_reviews"])
+        self.near_km = float(settings["distances"]["near_neighbourhood_km"])  # "near" without a radius
         self.priority_defaults: dict[str, int] = dict(settings["priorities"])
         self.high_season: dict[str, set[int]] = {}
         self.neighbourhoods: dict[tuple[str, str], tuple[float, float]] = {}
+        self.centres: dict[str, tuple[float, float]] = {}
         for destination in locations["destinations"]:
             self.high_season[destination["name"]] = set(destination.get("high_season") or [])
+            self.centres[destination["name"]] = (float(destination["latitude"]), float(destination["longitude"]))
             for nb in destination.get("neighbourhoods") or []:
                 self.neighbourhoods[(destination["name"], nb["name"])] = (float(nb["latitude"]), float(nb["longitude"]))
         self.rows = [normalise_row(row) for row in rows]
@@ -446,11 +448,17 @@ class Oracle:
             return rated and row["rating"] >= v
         if a == "neighbourhood":
             lat, lon = self.neighbourhoods[(v[0], v[1])]
-            radius = float(v[2]) if c.op == "within_km" else DEFAULT_RADIUS_KM
+            radius = float(v[2]) if c.op == "within_km" else self.near_km
             km = haversine(row["latitude"], row["longitude"], lat, lon)
             if _close(km, radius):
                 raise Ambiguous(f"{row['id']}: {km} km vs radius {radius}")
             return km <= radius
+        if a == "centre":
+            lat, lon = self.centres[row["location"]]
+            km = haversine(row["latitude"], row["longitude"], lat, lon)
+            if _close(km, float(v)):
+                raise Ambiguous(f"{row['id']}: {km} km from the centre vs {v}")
+            return km <= float(v)
         raise ValueError(f"the oracle does not know attribute {a!r}")
 
     # --- whole queries ----------------------------------------------------------------

@@ -32,10 +32,22 @@ def make_tracker(text: str, intent: str, slots: dict[str, Any], entities: Iterab
                    {"name": form} if form else {}, "action_listen")
 
 
+def rendered(message: dict[str, Any]) -> dict[str, Any]:
+    """The message as Rasa sends it: a domain response named by the action becomes its text."""
+    name = message.get("response")
+    if not name:
+        return message
+    variations = DOMAIN["responses"][name]  # a KeyError here is an action naming a response the domain lacks
+    return {**message, "text": variations[0]["text"]}
+
+
 @dataclass
 class Turn:
     messages: list[dict[str, Any]]
     events: list[dict[str, Any]]
+
+    def __post_init__(self) -> None:
+        self.messages = [rendered(m) for m in self.messages]
 
     @property
     def texts(self) -> list[str]:

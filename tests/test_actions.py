@@ -458,3 +458,37 @@ def test_somewhere_else_that_names_the_place_searches_there() -> None:
     turn = chat.run(ActionCritique(), "make it Porto instead", "different_place")
     assert chat.slots["location"] == "Porto" and chat.slots["guests"] == 2 and chat.slots["budget"] == 100
     assert "Porto" in turn.text and "Other places" not in turn.text
+
+
+def test_a_stay_given_in_halves_is_put_together():
+    """"I check in on the 2nd", then "I'll leave on the 9th": one stay of 7 nights, not two half-questions."""
+    conversation = Conversation(slots={"location": "Lisbon"})
+    first = search(conversation, "I check in on the 2nd of March", intent="inform", requested="location")
+    assert "how many nights" in first.text and "didn't catch" not in first.text
+    assert conversation.slots.get("check_in") is None
+    second = search(conversation, "and I'll leave on the 9th of March", intent="inform")
+    assert (conversation.slots["check_in"], conversation.slots["check_out"]) == ("2027-03-02", "2027-03-09")
+    assert conversation.slots["nights"] == 7
+    assert not conversation.slots.get("partial_stay"), second.text
+
+
+def test_a_departure_and_a_length_of_stay_make_the_arrival():
+    conversation = Conversation(slots={"location": "Lisbon"})
+    search(conversation, "we'll check out on the 9th of March", intent="inform")
+    search(conversation, "5 nights", intent="inform")
+    assert (conversation.slots["check_in"], conversation.slots["check_out"]) == ("2027-03-04", "2027-03-09")
+
+
+@pytest.mark.parametrize("slots, said", [
+    ({"location": "Lisbon", "neighbourhood": "Alfama", "guests": 1, "amenities": ["pool", "wifi", "free_parking"],
+      "nice_to_have": ["washer"], "room_type": "entire_home", "bedrooms": 2},
+     "in Alfama, Lisbon for 1 guest with a pool, wifi and free parking"),
+    ({"location": "Lisbon", "check_in": "2027-03-04", "check_out": "2027-03-09", "nights": 9, "budget": 900,
+      "budget_scope": "stay", "min_rating": 4.5, "property_type": "apartment"},
+     "in Lisbon 4–9 Mar 2027 up to €900 for the stay rated 4.5+ (apartment)"),
+    ({"location": "Lisbon", "nights": 7, "budget": 120, "budget_min": 50, "centre_km": 2},
+     "in Lisbon 7 nights up to €120 a night within 2 km of the centre"),
+])
+def test_the_search_summary_says_each_attribute_in_its_place(slots, said):
+    from actions.search_state import describe_search
+    assert describe_search(slots, engine_holder.engine()) == said

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import sqlite3
 from collections import Counter
@@ -23,6 +24,7 @@ GUESTS = (2, 4, 6, 8, 10, 12)
 BUDGETS = (50, 75, 100, 150, 200, 300)
 RATINGS = (4.5, 4.8)
 BEDROOMS = (2, 3, 4)
+CENTRE_KM = (0.5, 1, 2, 5)
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -96,6 +98,8 @@ def keeps(row: dict[str, Any], key: str, knowledge, local: dict[str, str]) -> bo
         return row["property_type"] == key.split("=", 1)[1]
     if key == "room_type=entire_home":
         return row["room_type"] == "entire_home"
+    if key.startswith("centre<="):
+        return km_from_centre(row, knowledge) <= float(key[len("centre<="):])
     for attribute, op in (("accommodates", ">="), ("bedrooms", ">="), ("price_per_night", "<="), ("rating", ">=")):
         if key.startswith(attribute + op):
             threshold = float(key[len(attribute + op):])
@@ -112,7 +116,16 @@ def expected_keys(knowledge) -> set[str]:
     return ({f"amenities={a}" for a in knowledge.amenities} | {f"property_type={t}" for t in knowledge.property_types}
             | {"room_type=entire_home"} | {f"accommodates>={g}" for g in GUESTS}
             | {f"price_per_night<={b}" for b in BUDGETS} | {f"rating>={r:g}" for r in RATINGS}
-            | {f"bedrooms>={b}" for b in BEDROOMS})
+            | {f"bedrooms>={b}" for b in BEDROOMS} | {f"centre<={km:g}" for km in CENTRE_KM})
+
+
+def km_from_centre(row: dict[str, Any], knowledge) -> float:
+    """Great-circle km from a raw row to its destination's point in locations.yml."""
+    centre = knowledge.destinations[row["location"]]
+    p1, p2 = math.radians(float(row["latitude"])), math.radians(centre.latitude)
+    a = (math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2)
+         * math.sin(math.radians(centre.longitude - float(row["longitude"])) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
 def brute_dominators(rows: list[dict[str, Any]], catalog, knowledge) -> dict[str, int]:
@@ -193,7 +206,8 @@ def test_packed_amenities_test_supersets_across_words():
 def test_fixture_dominators(catalog_path, knowledge, fixture_rows):
     catalog = catalog_of(fixture_rows, knowledge)
     counts = A.dominator_counts(catalog)
-    assert {pid: int(counts[catalog.row_of[pid]]) for pid in catalog.ids} == brute_dominators(fixture_rows, catalog, knowledge)
+    expected = brute_dominators(fixture_rows, catalog, knowledge)
+    assert {pid: int(counts[catalog.row_of[pid]]) for pid in catalog.ids} == expected
 
 
 @pytest.mark.parametrize("seed", [11, 12, 13, 14])
@@ -270,7 +284,8 @@ def tracker_store(path: Path) -> Path:
     """A Rasa-shaped SQL tracker store with a few searches among other events."""
     lisbon_pool = [("location", "Lisbon"), ("amenities", "pool"), ("price_per_night", 150)]
     events = [
-        ("a", "user", {"event": "user", "text": "a place in Lisbon with a pool", "metadata": {"search": {"matches": 9}}}),
+        ("a", "user", {"event": "user", "text": "a place in Lisbon with a pool",
+                       "metadata": {"search": {"matches": 9}}}),
         ("a", "action", {"event": "action", "name": "action_search"}),
         ("a", "bot", search_event(0, lisbon_pool)),
         ("a", "bot", {"event": "bot", "text": "Anything else?", "metadata": {}}),
@@ -287,7 +302,8 @@ def tracker_store(path: Path) -> Path:
                        "action_name VARCHAR(255), data TEXT)")
     connection.executemany("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
                            [(s, t, 1000.0 + k, json.dumps(d)) for k, (s, t, d) in enumerate(events)])
-    connection.execute("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES ('d', 'bot', 2000, 'not json')")
+    connection.execute("INSERT INTO events (sender_id, type_name, timestamp, data) "
+                       "VALUES ('d', 'bot', 2000, 'not json')")
     connection.commit()
     connection.close()
     return path
@@ -310,6 +326,14 @@ def test_failed_search_aggregation(tmp_path, knowledge):
     cascais = A.failed_searches(records, knowledge, location="Cascais")
     assert (cascais["searches"], cascais["zero_matches"]) == (2, 1)
     assert cascais["conflicts"][0]["combination"] == "Cascais + pool"
+
+
+def test_a_conflict_on_the_centre_reads_as_a_distance_after_the_place(knowledge):
+    conflict = [{"attribute": "amenities", "value": "pool"}, {"attribute": "centre", "value": 1.0},
+                {"attribute": "location", "value": "Lisbon"}]
+    summary = A.failed_searches([A.SearchRecord("a", 0.0, 0, conflict, conflict)], knowledge)
+    assert summary["conflicts"][0]["combination"] == "Lisbon + ≤ 1 km from the centre + pool"
+    assert {a["attribute"] for a in summary["attributes"]} == {"amenities", "centre", "location"}
 
 
 def test_unreadable_tracker_store(tmp_path):

@@ -104,7 +104,8 @@ def test_more_like_ranks_the_most_similar_first(twin_engine):
     assert liked[0] == "L1B"
     assert "L1" not in liked
     everywhere = build_query()
-    liked = [r.id for r in search(twin_engine, critique(twin_engine, everywhere, "L1", "more_like").apply(everywhere)).results]
+    more_like = critique(twin_engine, everywhere, "L1", "more_like").apply(everywhere)
+    liked = [r.id for r in search(twin_engine, more_like).results]
     assert liked[0] == "L1B"
     assert liked.index("L5") < liked.index("M1")  # a Lisbon flat for four before an Alpine chalet for ten
 

@@ -144,3 +144,19 @@ def test_a_missing_engine_section_is_named(knowledge_copy):
     error = load_error(knowledge_copy)
     assert error.path.name == "engine.yml"
     assert "rating" in str(error)
+
+
+def test_a_missing_distances_section_is_named(knowledge_copy):
+    path = knowledge_copy / "engine.yml"
+    edit(path, "distances:", "far_and_near:")
+    error = load_error(knowledge_copy)
+    assert error.path.name == "engine.yml"
+    assert "missing section 'distances:'" in str(error)
+
+
+def test_a_missing_distance_setting_is_named(knowledge_copy):
+    path = knowledge_copy / "engine.yml"
+    edit(path, "  central_km:", "  centre_radius_km:")
+    error = load_error(knowledge_copy)
+    assert error.path.name == "engine.yml"
+    assert "distances: missing 'central_km'" in str(error)

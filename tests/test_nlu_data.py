@@ -260,3 +260,27 @@ def test_eval_report_reads_rasa_reports(tmp_path, intent_f1, entity_f1, verdict)
     assert text.splitlines()[-1] == verdict
     assert "intent_0" in text and "intent_4" in text and "intent_5" not in text  # lowest five
     assert "location" in text and "budget" in text
+
+
+def _responses_named_by_actions() -> set[str]:
+    named = set()
+    for path in (ROOT / "actions").rglob("*.py"):
+        named |= set(re.findall(r"""response=["'](utter_\w+)["']""", path.read_text(encoding="utf-8")))
+    return named
+
+
+def _responses_in_dialogue_data() -> set[str]:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (PROJECT / "data").glob("*.yml"))
+    return set(re.findall(r"action: (utter_\w+)", text))
+
+
+def test_every_response_an_action_sends_is_in_the_domain(domain):
+    """A missing one would make the bot silent at that turn (Rasa logs it and sends nothing)."""
+    missing = _responses_named_by_actions() - set(domain["responses"])
+    assert not missing, f"actions send responses the domain lacks: {sorted(missing)}"
+
+
+def test_every_domain_response_is_said_by_a_rule_a_story_or_an_action(domain):
+    """`rasa data validate` warns about responses only custom actions send; this checks them instead."""
+    unused = set(domain["responses"]) - _responses_named_by_actions() - _responses_in_dialogue_data()
+    assert not unused, f"responses nothing sends: {sorted(unused)}"

@@ -337,6 +337,7 @@ DATES = [
     ("in two weeks for 4 nights", "2026-12-12", "2026-12-16"),
     ("next Friday to Monday", "2026-12-04", "2026-12-07"),
     ("Dec 28 to Jan 3", "2026-12-28", "2027-01-03"),
+    ("check in next monday, check out march 12", "2026-11-30", "2027-03-12"),  # March 2026 is past: 2027
     ("from the 20th to the 25th", "2026-12-20", "2026-12-25"),
     ("march 4th until the 9th", "2027-03-04", "2027-03-09"),
     ("from 4 March to 11", "2027-03-04", "2027-03-11"),
@@ -373,6 +374,7 @@ def test_parse_dates(text: str, check_in: str, check_out: str) -> None:
     ("from 2025-03-04 to 2025-03-11", "past"),
     ("last friday for 2 nights", "past"),
     ("from March 11 to March 4", "reversed"),
+    ("from 5 May to 3 April", "reversed"),  # not an 11-month stay
     ("from 2027-03-11 to 2027-03-11", "reversed"),
     ("from tomorrow for 400 nights", "too_long"),
     ("from March 4 2027 to April 10 2028", "too_long"),

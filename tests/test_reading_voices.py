@@ -179,6 +179,8 @@ def test_number_words(text: str, number: int | None) -> None:
     ("honestly the neighborhood is flexible", ["neighbourhood"], "flexible"),
     ("the check in date can't move", ["dates"], "must"),
     ("reviews don't really matter to us", ["rating"], "flexible"),
+    ("central is a must", ["centre"], "must"),
+    ("forget the centre", ["centre"], None),
     ("hello there", [], None),
 ])
 def test_priorities_in_many_voices(text: str, attributes: list[str], word: str | None) -> None:

@@ -67,9 +67,9 @@ def test_a_place_with_other_words_is_not_only_a_place(mentions) -> None:
 rasa = pytest.importorskip("rasa")
 
 
-def _message(text: str, intent: str, entities: list[dict] | None = None):
+def _message(text: str, intent: str, entities: list[dict] | None = None, confidence: float = 0.2):
     from rasa.shared.nlu.training_data.message import Message
-    return Message(data={"text": text, "intent": {"name": intent, "confidence": 0.2},
+    return Message(data={"text": text, "intent": {"name": intent, "confidence": confidence},
                          "entities": entities or []})
 
 
@@ -108,3 +108,31 @@ def test_an_entity_already_tagged_is_not_doubled(rescue) -> None:
 def test_small_talk_is_left_to_the_fallback(rescue) -> None:
     [message] = rescue.process([_message("Reading is fun", "nlu_fallback")])
     assert message.get("intent")["name"] == "nlu_fallback"
+
+
+@pytest.mark.parametrize("text", ["four hikers", "I plan to check out on the 12th.", "me plus my partner"])
+def test_an_unsure_message_stating_a_party_or_dates_becomes_inform(rescue, text: str) -> None:
+    [message] = rescue.process([_message(text, "nlu_fallback")])
+    assert message.get("intent")["name"] == "inform", text
+
+
+def test_out_of_scope_stating_dates_without_a_place_is_an_answer(rescue) -> None:
+    dates, flight = rescue.process([_message("I want to check in tomorrow.", "out_of_scope"),
+                                    _message("book me a flight to Paris tomorrow", "out_of_scope")])
+    assert dates.get("intent")["name"] == "inform"
+    assert flight.get("intent")["name"] == "out_of_scope"
+
+
+def test_a_lower_case_place_after_a_place_word_is_a_place(mentions) -> None:
+    found = mentions("I'll be in long beach, ca.")
+    assert found.only_places and "Long Beach" in found.places[-1].value
+
+
+@pytest.mark.parametrize("text", ["what's the weather like tomorrow", "where should we eat tonight"])
+def test_out_of_scope_for_sure_stays_out_of_scope_whatever_dates_it_names(rescue, text: str) -> None:
+    [message] = rescue.process([_message(text, "out_of_scope", confidence=0.95)])
+    assert message.get("intent")["name"] == "out_of_scope"
+
+
+def test_a_common_noun_that_is_also_a_town_is_no_place(mentions) -> None:
+    assert not mentions("how do i get to the airport").places

@@ -69,7 +69,8 @@ _RE_SCOPE_STAY_BEFORE = re.compile(
 _TIER_WORDS = {name: table("tiers", name) for name in ("cheap", "budget_nouns", "pricey", "mid", "luxury")}
 #: a cheap first look: the longest word of every tier phrase starts with one of these
 _RE_TIER_GATE = re.compile(phrase_alt(
-    {max(re.split(r"[ -]", p), key=len)[:5] for name in ("cheap", "pricey", "mid", "luxury") for p in _TIER_WORDS[name]}))
+    {max(re.split(r"[ -]", p), key=len)[:5]
+     for name in ("cheap", "pricey", "mid", "luxury") for p in _TIER_WORDS[name]}))
 _TIER_PATTERNS = [
     ("cheap", re.compile(
         rf"(?:nothing (?:too |very |overly )?(?:{phrase_alt(_TIER_WORDS['pricey'])})"
@@ -81,7 +82,8 @@ _TIER_PATTERNS = [
 _RE_TIER_NEGATED = re.compile(
     r"\b(?:not|nothing|no|don'?t need|doesn'?t need to be|doesn'?t have to be|needn'?t be|isn'?t|not looking for)"
     r" (?:(?:too|very|that|so|overly|super|necessarily|a|an|to be|anything|something) )*$")
-_RE_UNLIMITED_GATE = re.compile(r"limit|budget|price|money|cost|matter|care|any|whatever|sky|expense|max|object|sensitive")
+_RE_UNLIMITED_GATE = re.compile(r"limit|budget|price|money|cost|matter|care|any|whatever|sky|expense|max|object"
+                                r"|sensitive")
 _RE_UNLIMITED = re.compile(
     r"(?:(?:price|budget|cost|money|how much(?: it costs)?|the cost|the price)\s+(?:is\s+|really\s+)?"
     r"(?:doesn'?t|does not|don'?t|do not|dont|doesnt)\s+(?:really\s+)?matter"
@@ -273,7 +275,8 @@ def parse_budget(text: str, *, expected: bool = False) -> Budget | None:
                   or (plausible and (between or _before(_RE_RANGE_WORD_BEFORE, t, a.start, 20) is not None)))
         if not priced:
             continue
-        said.append((a.start, min(a.value, b.value), max(a.value, b.value), cur, rng_scope or _scope_before(t, a.start)))
+        said.append((a.start, min(a.value, b.value), max(a.value, b.value), cur,
+                     rng_scope or _scope_before(t, a.start)))
         used.update((i, i + 1))
     for i, a in enumerate(amounts):
         money = None if i in used else _classify_money(t, a)

@@ -46,7 +46,8 @@ _RE_ORD_DAY = re.compile(
     rf"(?<![\d.,/])(?<!\d-)(?P<d>\d{{1,2}}){_ORD}\b(?! ?(?:of )?{_MON})(?! ?(?:one|option|floor|bedroom|bathroom|place"
     r"|listing|property|result|choice|apartment|flat|house|villa|home|night|week|time|day|person|guest|adult|child|kid"
     r"|row|stop|bed|room|street|avenue|item|suggestion|offer|of|in|on the list|best|cheapest|last|from the)\b)")
-_RE_ORD_OF_MONTH = re.compile(rf"(?<![\d.,/-])(?P<d>{_DAY}){_ORD}? of (?P<w>next|this|the following|the coming) month\b")
+_RE_ORD_OF_MONTH = re.compile(rf"(?<![\d.,/-])(?P<d>{_DAY}){_ORD}? of "
+                              rf"(?P<w>next|this|the following|the coming) month\b")
 _RE_RANGE_MD = re.compile(
     rf"{_MON_G} (?:the )?(?P<d1>{_DAY}){_ORD}?(?![\d/.,])(?:,)?{_CONNECT}(?:the )?(?P<d2>{_DAY}){_ORD}?(?![\d/.,:])"
     rf"(?! ?(?:of )?{_MON}){_NOT_DAY_AFTER}{_YEAR}")
@@ -81,7 +82,8 @@ _RE_NEXT_PERIOD = re.compile(r"(?:next|this|the following) (?P<unit>week|month)\
 _RE_HOLIDAY = re.compile(r"(?P<h>christmas|xmas|new year'?s?(?: eve)?|easter)\b")
 _RE_HOLIDAY_BEFORE = re.compile(r"\b(?:for|over|at|during|around|on|until|till|from) (?:the )?$")
 _RE_DATE_GATE_WORDS = re.compile(
-    rf"{_CALENDAR_STEMS}|week-?end|yesterday|next|this|now|christmas|xmas|easter|new year|day after|in a |in an |in one ")
+    rf"{_CALENDAR_STEMS}|week-?end|yesterday|next|this|now|christmas|xmas|easter|new year|day after"
+    r"|in a |in an |in one ")
 _RE_DATE_GATE_DIGITS = re.compile(
     r"\d(?:[/-]\d|\.\d{1,2}\.(?:\d| |$)|st\b|nd\b|rd\b|th\b| (?:days?|weeks?|months?|fortnights?)\b)")
 _RE_STRONG_DATE = re.compile(rf"{_MON}|\b(?:{phrase_alt(_WEEKDAY_NUM)})\b|\d[/-]\d|\d{_ORD}\b|\d\.\d{{1,2}}\.(?!\d)")
@@ -89,7 +91,8 @@ _RE_IN_MARK = re.compile(
     r"(?:\bcheck(?:ing)?[ -]?in|\barriv(?:e|ing|al)|\bget(?:ting)? (?:there|in)|\bstart(?:ing)?|\bbegin(?:ning)?|\bfrom"
     r"|\bsince|\bcoming)(?: (?:on|date|day|is|will be|would be|at|from|of|around|about|the))*[ :,-]*$")
 _RE_OUT_MARK = re.compile(
-    r"(?:\bcheck(?:ing)?[ -]?out|\bleav(?:e|ing)|\bdepart(?:ing|ure)?|\bgo(?:ing)? (?:home|back)|\bfly(?:ing)? (?:home|back)"
+    r"(?:\bcheck(?:ing)?[ -]?out|\bleav(?:e|ing)|\bdepart(?:ing|ure)?|\bgo(?:ing)? (?:home|back)"
+    r"|\bfly(?:ing)? (?:home|back)"
     r"|\buntil|\btill|\btil|\buntill|\bto|\bthrough|\bthru|\bup to|-|\bend(?:ing)?|\bback)(?: (?:on|date|day|is|will be"
     r"|would be|at|around|about|the))*[ :,-]*$")
 _RE_OUT_WORD_BEFORE = re.compile(r"\b(?:to|until|till|til|check(?:ing)?[ -]?out|leaving)(?: on)? ?$")

@@ -84,10 +84,13 @@ def _resolve_end(atom: _DateAtom, start: date, today: date) -> date:
 
     A day/month without a year takes the arrival's year; if that is not after
     the arrival and its month is earlier, the stay crosses New Year ("Dec 28 to
-    Jan 3") - but only when that gives at most 90 nights; otherwise the dates
-    are reversed, which the traveller is asked about. A bare day ("to the
-    11th") takes the arrival's month, or the next month when it is not after
-    the arrival. A weekday is the first one after the arrival.
+    Jan 3") when that gives at most 90 nights, or when the date in the arrival's
+    year is already past ("from Monday next week until 12 March" said in
+    November: a date without a year is never in the past); otherwise ("5 May
+    to 3 April") the dates are reversed, which the traveller is asked about.
+    A bare day ("to the 11th") takes the arrival's month, or the next month
+    when it is not after the arrival. A weekday is the first one after the
+    arrival.
     """
     if atom.kind == "range":
         atom = _DateAtom(atom.start, atom.end, "ymd", atom.y2, atom.m2, atom.d2)
@@ -98,7 +101,7 @@ def _resolve_end(atom: _DateAtom, start: date, today: date) -> date:
             candidate = _safe_date(start.year, atom.m, atom.d)
             if candidate <= start and atom.m < start.month:
                 wrapped = _safe_date(start.year + 1, atom.m, atom.d)
-                if (wrapped - start).days <= 90:
+                if (wrapped - start).days <= 90 or candidate < today:
                     return wrapped
             return candidate
         y, mo = start.year, start.month
@@ -207,7 +210,8 @@ def _parse_dates(t: str, today: date) -> StayDates | DateProblem | None:
         roles = []
         between = _before(_RE_BETWEEN_BEFORE, t, concrete[0].start, 20) is not None
         for i, atom in enumerate(concrete):
-            if _before(_RE_OUT_MARK, t, atom.start) or (i > 0 and between and _before(_RE_AND_BEFORE, t, atom.start, 10)):
+            after_and = i > 0 and between and _before(_RE_AND_BEFORE, t, atom.start, 10)
+            if _before(_RE_OUT_MARK, t, atom.start) or after_and:
                 roles.append("out")
             elif _before(_RE_IN_MARK, t, atom.start):
                 roles.append("in")
@@ -216,11 +220,11 @@ def _parse_dates(t: str, today: date) -> StayDates | DateProblem | None:
         if "in" in roles:
             start_atom = concrete[roles.index("in")]
         else:
-            start_atom = next((a for a, r in zip(concrete, roles) if r == ""), None)
+            start_atom = next((a for a, r in zip(concrete, roles, strict=True) if r == ""), None)
         if start_atom is None and len(concrete) >= 2:
             start_atom = concrete[0]  # "to Lisbon ... until": the first "to" was not a departure
         if start_atom is not None:
-            for atom, role in zip(concrete, roles):
+            for atom, role in zip(concrete, roles, strict=True):  # one role per concrete atom
                 if atom is start_atom:
                     continue
                 if role == "out" or (role == "" and atom.start > start_atom.start):
@@ -252,13 +256,14 @@ def _parse_dates(t: str, today: date) -> StayDates | DateProblem | None:
         return _fallback(t, today, length)
     if start_atom is None:
         assert end_atom is not None
-        end = _resolve_start(end_atom, today, None)[0]
+        check_out = _resolve_start(end_atom, today, None)[0]
         if length is not None:
             if end_atom.kind == "weekday" and not end_atom.qual:
-                while end - timedelta(days=length) < today:  # "3 nights until Sunday", said on a Saturday
-                    end += timedelta(days=7)
-            return _finish(end - timedelta(days=length), end, today)
-        return DateProblem("unclear", f"I have check-out on {_fmt(end)}, but when do you arrive?", check_out=end)
+                while check_out - timedelta(days=length) < today:  # "3 nights until Sunday", said on a Saturday
+                    check_out += timedelta(days=7)
+            return _finish(check_out - timedelta(days=length), check_out, today)
+        return DateProblem("unclear", f"I have check-out on {_fmt(check_out)}, but when do you arrive?",
+                           check_out=check_out)
     start, implied_end = _resolve_start(start_atom, today, end_atom if end_atom is not start_atom else None)
     if end_atom is not None:
         end: date | None = _resolve_end(end_atom, start, today)

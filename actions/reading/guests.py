@@ -49,7 +49,8 @@ _RE_FOR_N = re.compile(
 _RE_SLEEPS = re.compile(r"(?:sleeps?|sleeping|accommodates?|accomodates?|fits?|capacity(?: of| for)?|room for)"
                         r" (?:at least |up to |min(?:imum)? )?(?P<n>\d{1,3}|one)\b")
 _RE_THE_N_OF_US = re.compile(r"(?:both of us|us 2|we 2|the 2 of us|the pair of us)\b")
-_RE_COUPLE = re.compile(r"(?:a|as a|we'?re a|we are a|for a|just a|romantic) couple\b(?! ?(?:hundred|thousand|more|\d|k\b))"
+_RE_COUPLE = re.compile(r"(?:a|as a|we'?re a|we are a|for a|just a|romantic) couple\b"
+                        r"(?! ?(?:hundred|thousand|more|\d|k\b))"
                         r"|couple'?s (?:trip|getaway|retreat|holiday|vacation|break)\b")
 _RE_SOLO = re.compile(
     r"(?:just|only) (?:me|myself|1|one|for me)\b(?! ?(?:and|&|\+|,|with|plus|my)\b)|solo\b|(?:on|by) my ?own\b"
@@ -150,7 +151,7 @@ def parse_guests(text: str, *, expected: bool = False) -> GuestCount | None:
             n = _num(m.group("n2") or m.group("n"))
             if n is not None and n <= 50:
                 total_n, numeric = n, True
-    for m in _words(_RE_THE_N_OF_US, t):
+    for _ in _words(_RE_THE_N_OF_US, t):
         total_n, numeric = 2, True
     child_spans = []
     for m in _words(_RE_A_CHILD, t):
@@ -190,7 +191,7 @@ def parse_guests(text: str, *, expected: bool = False) -> GuestCount | None:
         if noun in _SPOUSE_WORDS:
             spouse_present = True
             spouse_for_someone |= bool(re.search(r"\bfor $", t[max(0, m.start() - 4):m.start()]))
-    for m in _words(_RE_PAIR_RELATION, t):
+    for _ in _words(_RE_PAIR_RELATION, t):
         rel_adults, party = rel_adults + 2, True
     for m in _words(_RE_LISTED_RELATION, t):
         if m.group("noun") in _FAMILY_WORDS:

@@ -70,8 +70,9 @@ def parse_ordinal(text: str, *, expected: bool = False) -> int | None:
             before = t[max(0, m.start() - 12):m.start()]
             if re.search(r"\bat (?:the )?$", before):
                 continue  # "at last"
-            if m.group(0) == "last" and not re.fullmatch(r"(?:the )?(?:very )?last(?: one)?(?: please| pls)?[.!?]*", t) \
-                    and not re.search(r"\bthe (?:very )?$", before):
+            if (m.group(0) == "last"
+                    and not re.fullmatch(r"(?:the )?(?:very )?last(?: one)?(?: please| pls)?[.!?]*", t)
+                    and not re.search(r"\bthe (?:very )?$", before)):
                 continue
             if not any(v == -2 and s <= m.start() <= s + 12 for s, v in found):
                 found.append((m.start(), -1))

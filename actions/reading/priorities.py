@@ -13,7 +13,7 @@ from .vocab import PHRASES, phrase_alt, table
 
 #: the attributes priorities.yml names, in the order the engine lists them
 ATTRIBUTES = ("price_per_night", "location", "dates", "accommodates", "rating", "property_type", "bedrooms",
-              "neighbourhood")
+              "neighbourhood", "centre")
 
 _RE_ATTRIBUTE = {a: re.compile(rf"\b(?:{phrase_alt(PHRASES.words('priorities', a))})\b") for a in ATTRIBUTES}
 _RE_PETS = re.compile(rf"\b(?:{phrase_alt(table('priorities', 'pets'))})\b")

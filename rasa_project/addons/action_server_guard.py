@@ -89,8 +89,8 @@ def install(apology: str = DEFAULT_APOLOGY) -> None:
     """Wrap RemoteAction.run and compile its answer check, once per process."""
     _apology["text"] = apology
     if RemoteAction.run is not _guarded_run:
-        RemoteAction.run = _guarded_run  # type: ignore[method-assign]
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+        RemoteAction.run = _guarded_run
+    RemoteAction._validate_action_result = _validate_action_result
     pooled_connections.install()  # and the calls reuse their connections (addons/pooled_connections.py)
 
 

@@ -87,7 +87,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         if kept is not None and (kept.rows, kept.newest_id) == (rows, newest_id):
             self._kept.move_to_end(sender_id)
             return kept
-        if kept is not None and rows > kept.rows:
+        if kept is not None and rows > kept.rows and newest_id is not None:  # rows were added, so an id exists
             newer = self._rows_after(session, sender_id, kept.newest_id)
             if len(newer) == rows - kept.rows:  # only appended since: decode just those
                 return self._keep(sender_id, _appended(kept, rows, newest_id, [data for _, data in newer]))
@@ -143,10 +143,10 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             after, newest_id = self._stored(session, sender_id)
         logger.debug("Tracker with sender_id '%s' stored to database", sender_id)
         if kept is None or sender_id not in self._kept or after != kept.rows + len(rows) \
-                or newest_id not in ours:
+                or newest_id is None or newest_id not in ours:
             self._kept.pop(sender_id, None)  # someone else wrote too: the next retrieve reloads
             return
-        self._keep(sender_id, _appended(kept, after, int(newest_id), texts))
+        self._keep(sender_id, _appended(kept, after, newest_id, texts))
 
     def _row(self, sender_id: str, event: Event, data: dict[str, Any], texts: list[str]) -> Any:
         """The row Rasa's SQLTrackerStore.save writes for one event; its JSON is added to `texts`."""

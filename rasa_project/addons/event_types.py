@@ -33,4 +33,4 @@ def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[
 
 def install() -> None:
     """Replace `Event.resolve_by_type` with the remembering one (idempotent)."""
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+    Event.resolve_by_type = staticmethod(resolve_by_type)

@@ -52,4 +52,4 @@ def pooled_session(self: EndpointConfig) -> aiohttp.ClientSession:
 
 def install() -> None:
     """Make every `EndpointConfig` session share its loop's connections (idempotent)."""
-    EndpointConfig.session = pooled_session  # type: ignore[method-assign]
+    EndpointConfig.session = pooled_session

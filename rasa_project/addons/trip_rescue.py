@@ -8,9 +8,14 @@ runs after the FallbackClassifier and asks the engine's vocabularies and
 gazetteer (constraints.trip_mentions) what the message names:
 
 - below the threshold (`nlu_fallback`), a message that names a place becomes
-  `search`, one that names only amenities or a kind of stay becomes `inform`;
+  `search`; one that names only amenities or a kind of stay, or states a party,
+  dates, a stay length or a budget in words the action server's readers
+  understand ("four hikers", "I plan to check out on the 12th"), becomes `inform`;
 - `out_of_scope` is kept ("book me a flight to Paris" is out of scope) unless
-  the message says nothing but a place ("Kuala Lumpur please").
+  the message says nothing but a place ("Kuala Lumpur please"), or names no
+  place but a must-have, a party, dates, a rating or a budget and the
+  classifier was unsure ("I want to check in tomorrow": the answer to a
+  question; "what's the weather like tomorrow" is out of scope for sure).
 
 The place is added as a `location` entity when no extractor tagged one, so the
 action server reads it like any other. The original intent stays in the
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import date
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -29,6 +35,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from actions.engine_holder import today
+from actions.reading import parse_budget, parse_dates, parse_guests, parse_nights, parse_rating
 from constraints.catalog import load_catalog
 from constraints.engine import Engine
 from constraints.knowledge import load_knowledge
@@ -48,7 +56,10 @@ class TripRescue(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"search_intent": "search", "inform_intent": "inform"}
+        # out of scope with a party, dates or a must-have and no place is rescued only when the
+        # classifier was this unsure: "I want to check in tomorrow" (0.71) is an answer, "what's the
+        # weather like tomorrow" (1.0) is not
+        return {"search_intent": "search", "inform_intent": "inform", "rescue_out_of_scope_below": 0.75}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = {**self.get_default_config(), **config}
@@ -73,16 +84,20 @@ class TripRescue(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            unsure = float((message.get(INTENT) or {}).get("confidence") or 0.0) \
+                < float(self._config["rescue_out_of_scope_below"])
             if intent not in (FALLBACK, OUT_OF_SCOPE) or not message.get(TEXT):
                 continue
             try:
                 found = self._mentions(message.get(TEXT))
+                facts = bool(found.amenities or found.property_types) or states_facts(message.get(TEXT), today())
             except Exception:  # a broken knowledge base must not take the NLU down with it
                 logger.exception("trip rescue could not read the message; keeping %s", intent)
                 continue
-            if not found or (intent == OUT_OF_SCOPE and not found.only_places):
-                continue
-            self._rescue(message, intent, found)
+            if intent == FALLBACK and (found or facts):
+                self._rescue(message, intent, found)
+            elif intent == OUT_OF_SCOPE and (found.only_places or (facts and not found.places and unsure)):
+                self._rescue(message, intent, found)
         return messages
 
     def _rescue(self, message: Message, intent: str, found: TripMentions) -> None:
@@ -96,3 +111,9 @@ class TripRescue(GraphComponent):
                              "value": place.text, "extractor": type(self).__name__})
             message.set(ENTITIES, entities, add_to_output=True)
         logger.debug("rescued %r from %s as %s", message.get(TEXT), intent, name)
+
+
+def states_facts(text: str, today: date) -> bool:
+    """Whether the readers find a party, dates, a stay length, a rating or an amount of money in `text`."""
+    return (parse_guests(text) is not None or parse_dates(text, today) is not None
+            or parse_nights(text) is not None or parse_budget(text) is not None or parse_rating(text) is not None)

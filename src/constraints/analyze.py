@@ -6,10 +6,11 @@ kinds, amenity words or recorded events, never over catalog rows):
 
 **Restrictiveness** (here) — for every value a traveller commonly asks for
 (each amenity, each property type, an entire place, sleeps >= 2..12, <= 50..300
-a night in the base currency, rated >= 4.5 / 4.8, bedrooms >= 2..4), the share
-of properties it rules out, per destination and overall. The tests are the
-engine's own masks: an unrated place (too few reviews, or no rating) fails
-every rating threshold, and a budget compares `price_base`.
+a night in each destination's own currency, rated >= 4.5 / 4.8, bedrooms >=
+2..4, within 0.5..5 km of the centre: each registry entry's `measured`), the
+share of properties it rules out, per destination and overall. The tests are
+the engine's own masks (`Attribute.mask`): an unrated place (too few reviews,
+or no rating) fails every rating threshold.
 
 **Unreachable properties** (`analyze_dominance`) — the properties at least k
 others dominate, so no search can bring them to the first page.
@@ -33,9 +34,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import attributes
 from .analyze_counts import amenity_counts, destination_names, destination_sizes, per_destination, type_counts
 from .analyze_dominance import CHUNK_PAIRS, DEFAULT_K, Unreachable, dominator_counts, pack_amenities, unreachable
-from .analyze_labels import amenity_label, money_label, type_label
 from .analyze_searches import (
     SearchRecord,
     TrackerStoreError,
@@ -44,22 +45,20 @@ from .analyze_searches import (
     search_records,
     tracker_store_for,
 )
+from .attributes.base import Array, Rows
+from .attributes.features import ENTIRE_PLACE
+from .availability import Availability
 from .catalog import Catalog
 from .knowledge import Knowledge
+from .query import Constraint, StayDates
 
 __all__ = [
-    "BEDROOM_THRESHOLDS", "BUDGET_THRESHOLDS", "CHUNK_PAIRS", "COMMON_REQUESTS", "DEFAULT_K", "ENTIRE_PLACE",
-    "GUEST_THRESHOLDS", "RARE_SHARE", "RATING_THRESHOLDS", "ConstraintValue", "Report", "Restrictiveness",
-    "SearchRecord", "TrackerStoreError", "Unreachable", "analyse", "bot_events", "constraint_values",
+    "CHUNK_PAIRS", "COMMON_REQUESTS", "DEFAULT_K", "ENTIRE_PLACE", "RARE_SHARE", "ConstraintValue", "Report",
+    "Restrictiveness", "SearchRecord", "TrackerStoreError", "Unreachable", "analyse", "bot_events", "constraint_values",
     "coverage_gaps", "dominator_counts", "failed_searches", "keep_counts", "pack_amenities", "restrictiveness",
     "search_records", "tracker_store_for", "unreachable", "value_mask",
 ]
 
-GUEST_THRESHOLDS = (2, 4, 6, 8, 10, 12)
-BUDGET_THRESHOLDS = (50, 75, 100, 150, 200, 300)
-RATING_THRESHOLDS = (4.5, 4.8)
-BEDROOM_THRESHOLDS = (2, 3, 4)
-ENTIRE_PLACE = "entire_home"
 # the per-destination summary line: what travellers ask for most often
 COMMON_REQUESTS = ("amenities=pool", "amenities=free_parking", "amenities=pets_allowed",
                    "accommodates>=6", "price_per_night<=100")
@@ -78,12 +77,12 @@ class ConstraintValue:
     label: str
 
     @property
+    def constraint(self) -> Constraint:
+        return Constraint(self.attribute, self.op, self.value)
+
+    @property
     def key(self) -> str:
-        if self.attribute in ("amenities", "room_type"):
-            return f"{self.attribute}={self.value}"
-        if self.attribute == "property_type":
-            return f"property_type={self.value[0]}"
-        return f"{self.attribute}{self.op}{self.value:g}"
+        return attributes.of(self.attribute).report_key(self.constraint)
 
     def to_json(self) -> dict[str, Any]:
         value = list(self.value) if isinstance(self.value, tuple) else self.value
@@ -94,62 +93,65 @@ def constraint_values(catalog: Catalog, knowledge: Knowledge | None = None) -> l
     """Every value restrictiveness is measured for, in a fixed order (the rows of `keep_counts`)."""
     local = set(catalog.dest_currency)
     currency = next(iter(local)) if len(local) == 1 else None  # budgets are each destination's own currency
-    values = [ConstraintValue("amenities", "contains", a, amenity_label(a, knowledge)) for a in catalog.amenity_ids]
-    values += [ConstraintValue("property_type", "in", (t,), f"type = {type_label(t, knowledge)}")
-               for t in catalog.type_ids]
-    if ENTIRE_PLACE in catalog.room_ids:
-        values.append(ConstraintValue("room_type", "eq", ENTIRE_PLACE, "entire place"))
-    values += [ConstraintValue("accommodates", ">=", g, f"sleeps ≥ {g}") for g in GUEST_THRESHOLDS]
-    values += [ConstraintValue("price_per_night", "<=", b, f"≤ {money_label(b, knowledge, currency)} a night")
-               for b in BUDGET_THRESHOLDS]
-    values += [ConstraintValue("rating", ">=", r, f"rated ≥ {r:g}") for r in RATING_THRESHOLDS]
-    values += [ConstraintValue("bedrooms", ">=", b, f"bedrooms ≥ {b}") for b in BEDROOM_THRESHOLDS]
-    return values
+    measured = sorted(attributes.REGISTRY.values(), key=lambda a: a.table_order)
+    return [ConstraintValue(c.attribute, c.op, c.value, a.report_label(c, knowledge, currency))
+            for a in measured for c in a.measured(catalog)]
+
+
+# values whose masks are stacked at once: bounds the (values x rows) matrix `keep_counts` sums
+_BLOCK = 64
 
 
 def keep_counts(catalog: Catalog, values: Sequence[ConstraintValue]) -> npt.NDArray[np.int64]:
-    """Properties each value leaves, per destination: (values x destinations).
-
-    Amenities and types are counted without materialising a (values x rows)
-    matrix; the threshold values (a handful) are stacked into one.
-    """
+    """Properties each value leaves, per destination: (values x destinations), a block of values at a time."""
     out = np.zeros((len(values), len(catalog.loc_slices)), dtype=np.int64)
-    amen = amenity_counts(catalog)
-    types = type_counts(catalog)
-    thresholds: list[tuple[int, npt.NDArray[np.bool_]]] = []
-    for k, v in enumerate(values):
-        if v.attribute == "amenities":
-            out[k] = amen[catalog.amenity_index[v.value]]
-        elif v.attribute == "property_type":
-            out[k] = types[catalog.type_ids.index(v.value[0])]
-        else:
-            thresholds.append((k, value_mask(catalog, v)))
-    if thresholds:
-        rows = [k for k, _ in thresholds]
-        out[rows] = per_destination(catalog, np.vstack([mask for _, mask in thresholds]))
+    for start in range(0, len(values), _BLOCK):
+        block = values[start:start + _BLOCK]
+        out[start:start + len(block)] = per_destination(catalog, np.vstack([value_mask(catalog, v) for v in block]))
     return out
+
+
+class _CatalogTests:
+    """What an attribute's test reads, for a whole catalog: budgets in each destination's own currency.
+
+    Restrictiveness asks of a value what the engine asks of a constraint,
+    without a query: no dates, no calendar, no stay to price.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    @property
+    def knowledge(self) -> Knowledge:
+        raise ValueError("a restrictiveness test reads the catalog alone, not the knowledge base")
+
+    @property
+    def availability(self) -> Availability | None:
+        return None
+
+    @property
+    def dates(self) -> StayDates | None:
+        return None
+
+    def prices(self, c: Constraint) -> Array:
+        return self._catalog.local_price()
+
+    def stay_total_for(self, c: Constraint, rows: Rows) -> Array:
+        raise ValueError(f"no restrictiveness test for {c.attribute}: a stay's total needs a stay")
+
+    def mask(self, constraint: Constraint, rows: Rows) -> Array:
+        return attributes.of(constraint.attribute).mask(self, constraint, rows)
 
 
 def value_mask(catalog: Catalog, v: ConstraintValue) -> npt.NDArray[np.bool_]:
     """The rows a value leaves (the engine's own test for that attribute)."""
-    mask: npt.NDArray[np.bool_]
-    if v.attribute == "amenities":
-        mask = catalog.amen[catalog.amenity_index[v.value]]
-    elif v.attribute == "property_type":
-        mask = catalog.ptype == catalog.type_ids.index(v.value[0])
-    elif v.attribute == "room_type":
-        mask = catalog.room == catalog.room_ids.index(v.value)
-    elif v.attribute == "accommodates":
-        mask = catalog.accommodates >= v.value
-    elif v.attribute == "price_per_night":
-        mask = catalog.local_price() <= v.value
-    elif v.attribute == "rating":
-        mask = catalog.rated & (catalog.rating >= v.value)
-    elif v.attribute == "bedrooms":
-        mask = catalog.bedrooms >= v.value
-    else:
+    if v.attribute not in attributes.REGISTRY:
         raise ValueError(f"no restrictiveness test for {v.attribute}")
-    return mask
+    return np.asarray(_CatalogTests(catalog).mask(v.constraint, slice(None)), dtype=bool)
 
 
 @dataclass
@@ -181,10 +183,11 @@ class Restrictiveness:
 
     def _label(self, value: ConstraintValue, destination: str | None) -> str:
         """A budget in one destination reads in its own currency ('≤ $100 a night' in Albany)."""
-        if value.attribute != "price_per_night" or destination is None or not self.currencies:
+        entry = attributes.of(value.attribute)
+        if not entry.money or destination is None or not self.currencies:
             return value.label
         currency = self.currencies[self.destinations.index(destination)]
-        return f"≤ {money_label(float(value.value), self.knowledge, currency)} a night"
+        return entry.report_label(value.constraint, self.knowledge, currency)
 
     def common(self, destination: str | None) -> list[dict[str, Any]]:
         """The common requests (COMMON_REQUESTS) in this destination, most restrictive first."""

@@ -16,13 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .analyze_labels import describe_condition
+from .attributes import LOCATION, REGISTRY
 from .knowledge import DEFAULT_DIRECTORY, Knowledge
-
-# the order in which a conflict reads naturally
-CONDITION_ORDER = ("location", "neighbourhood", "amenities", "property_type", "room_type", "accommodates",
-                   "bedrooms", "beds", "bathrooms", "price_per_night", "min_price", "total_price", "rating",
-                   "nights", "dates")
 
 
 class TrackerStoreError(Exception):
@@ -118,8 +113,18 @@ def _condition_key(c: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def _ordered(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    rank = {a: i for i, a in enumerate(CONDITION_ORDER)}
-    return sorted(set(pairs), key=lambda p: (rank.get(p[0], len(rank)), p[0], p[1]))
+    """In the order a conflict reads naturally (each entry's `report_order`); unknown attributes last."""
+    last = max(a.report_order for a in REGISTRY.values()) + 1
+    return sorted(set(pairs), key=lambda p: (REGISTRY[p[0]].report_order if p[0] in REGISTRY else last, p[0], p[1]))
+
+
+def describe_condition(attribute: str, value: Any, knowledge: Knowledge | None = None) -> str:
+    """A recorded constraint as support staff read it: 'Lisbon', 'pool', '≤ €150 a night', 'sleeps ≥ 6'."""
+    base = knowledge.settings.get("currency", {}).get("base", "EUR") if knowledge else "EUR"
+    entry = REGISTRY.get(attribute)
+    if entry is None:
+        return f"{attribute.replace('_', ' ')} {value}"
+    return entry.described(value, knowledge, base)
 
 
 def failed_searches(records: Sequence[SearchRecord], knowledge: Knowledge | None = None,
@@ -130,7 +135,7 @@ def failed_searches(records: Sequence[SearchRecord], knowledge: Knowledge | None
     """
     if location is not None:
         records = [r for r in records
-                   if any(c["attribute"] == "location" and c.get("value") == location for c in r.query)]
+                   if any(c["attribute"] == LOCATION.name and c.get("value") == location for c in r.query)]
     searches = len(records)
     zero = sum(1 for r in records if r.matches == 0)
     with_conflict = [r for r in records if r.conflict]

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
+import numpy.typing as npt
 
+from .attributes import AMENITIES, BEDROOMS, NEIGHBOURHOOD, PRICE_PER_NIGHT, RATING
 from .engine import Engine
 from .geo import haversine_km
 from .masks import QueryEvaluator
@@ -76,12 +78,12 @@ def compound_critiques(engine: Engine, query: Query, shown_id: str, limit: int |
 
 
 def _differences(engine: Engine, evaluator: QueryEvaluator, query: Query, reference: int,
-                 rows: np.ndarray) -> tuple[list[Difference], np.ndarray]:
+                 rows: npt.NDArray[np.intp]) -> tuple[list[Difference], npt.NDArray[np.bool_]]:
     """The unit differences and, for each, which candidate rows have it."""
     catalog = engine.catalog
     money = engine.wording.money
     found: list[Difference] = []
-    columns: list[np.ndarray] = []
+    columns: list[npt.NDArray[np.bool_]] = []
 
     def add(difference: Difference) -> None:
         found.append(difference)
@@ -92,23 +94,24 @@ def _differences(engine: Engine, evaluator: QueryEvaluator, query: Query, refere
     ceiling = math.floor(catalog.price_in(currency)[reference] * (1.0 - step))
     if ceiling >= 1:
         add(Difference("cheaper", f"cheaper (under {money(ceiling, currency)})",
-                       Constraint("price_per_night", "<=", float(ceiling), currency=currency)))
+                       Constraint(PRICE_PER_NIGHT.name, "<=", float(ceiling), currency=currency)))
     bedrooms = int(catalog.bedrooms[reference]) + 1
     size = f"{bedrooms}+ bedrooms" if bedrooms > 1 else "a separate bedroom"
-    add(Difference("bigger", size, Constraint("bedrooms", ">=", bedrooms)))
+    add(Difference("bigger", size, Constraint(BEDROOMS.name, ">=", bedrooms)))
     if catalog.rated[reference] and catalog.rating[reference] < 4.9:
         better = round(float(catalog.rating[reference]) + 0.1, 2)
-        add(Difference("rating", f"rated {better:g}+", Constraint("rating", ">=", better)))
-    near = next((c for c in query.constraints if c.attribute == "neighbourhood"), None)
+        add(Difference("rating", f"rated {better:g}+", Constraint(RATING.name, ">=", better)))
+    near = query.find(NEIGHBOURHOOD.name)
     if near is not None:
         point = catalog.places.neighbourhood(near.value[0], near.value[1])
         if point is not None:
-            distance = float(haversine_km(catalog.lat[reference], catalog.lon[reference], point.latitude, point.longitude))
+            distance = float(haversine_km(catalog.lat[reference], catalog.lon[reference],
+                                          point.latitude, point.longitude))
             radius = math.floor(distance * 0.8 * 10) / 10
             if radius >= 0.1:
                 add(Difference("closer", f"closer to {near.value[1]} (within {radius:g} km)",
-                               Constraint("neighbourhood", "within_km", (near.value[0], near.value[1], radius))))
-    wanted = {c.value for c in query.hard if c.attribute == "amenities"}
+                               Constraint(NEIGHBOURHOOD.name, "within_km", (near.value[0], near.value[1], radius))))
+    wanted = {c.value for c in query.hard if c.attribute == AMENITIES.name}
     groups = set(engine.knowledge.setting("critique", "compound_amenity_groups"))
     named = set(engine.knowledge.setting("critique", "compound_amenities"))
     offered = [a for a in engine.knowledge.amenities.values()
@@ -116,14 +119,15 @@ def _differences(engine: Engine, evaluator: QueryEvaluator, query: Query, refere
                and not catalog.amen[catalog.amenity_index[a.id], reference]]
     if offered:
         block = catalog.amen[[catalog.amenity_index[a.id] for a in offered]][:, rows]
-        for amenity, column in zip(offered, block):
-            found.append(Difference(f"amenity:{amenity.id}", f"with {engine.wording.amenity_phrase(amenity.id, definite=False)}",
-                                    Constraint("amenities", "contains", amenity.id)))
+        for amenity, column in zip(offered, block, strict=True):  # one row of block per offered amenity
+            phrase = engine.wording.amenity_phrase(amenity.id, definite=False)
+            found.append(Difference(f"amenity:{amenity.id}", f"with {phrase}",
+                                    Constraint(AMENITIES.name, "contains", amenity.id)))
             columns.append(column)
     return found, np.array(columns, dtype=bool).reshape(len(found), len(rows))
 
 
-def _frequent_itemsets(differences: list[Difference], masks: np.ndarray, total: int,
+def _frequent_itemsets(differences: list[Difference], masks: npt.NDArray[np.bool_], total: int,
                        low: float, high: float) -> list[CompoundCritique]:
     """Apriori to size two: pairs are only formed from frequent single differences."""
     counts = masks.sum(axis=1)

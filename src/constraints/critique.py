@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from .attributes import BEDROOMS, NEIGHBOURHOOD, PRICE_PER_NIGHT
 from .engine import Engine
 from .errors import InvalidValueError
 from .geo import haversine_km
@@ -53,12 +54,12 @@ def critique(engine: Engine, query: Query, shown_id: str, kind: str,
         ceiling = math.floor(price * (1.0 - step))
         if ceiling < 1:
             raise InvalidValueError(f"{title} is already as cheap as it gets.")
-        removed, added = _tightened(query, Constraint("price_per_night", "<=", float(ceiling), currency=currency))
+        removed, added = _tightened(query, Constraint(PRICE_PER_NIGHT.name, "<=", float(ceiling), currency=currency))
         return Critiqued(f"Cheaper than {title} ({money(price, currency)}): up to {money(ceiling, currency)} a night",
                          removed, added, exclude_id=shown_id)
     if kind == "bigger":
         bedrooms = int(catalog.bedrooms[row]) + 1
-        removed, added = _tightened(query, Constraint("bedrooms", ">=", bedrooms))
+        removed, added = _tightened(query, Constraint(BEDROOMS.name, ">=", bedrooms))
         return Critiqued(f"Bigger than {title}: at least {bedrooms} bedrooms", removed, added, exclude_id=shown_id)
     if kind == "closer":
         target = neighbourhood or _wanted_neighbourhood(query)
@@ -69,9 +70,9 @@ def critique(engine: Engine, query: Query, shown_id: str, kind: str,
             raise InvalidValueError(f"I don't know the neighbourhood {target[1]} in {target[0]}.")
         distance = float(haversine_km(catalog.lat[row], catalog.lon[row], point.latitude, point.longitude))
         radius = max(0.2, math.floor(distance * 0.8 * 10) / 10)
-        removed = tuple(c for c in query.constraints if c.attribute == "neighbourhood")
-        added = (Constraint("neighbourhood", "within_km", (target[0], target[1], radius), HARD),
-                 Constraint("neighbourhood", "near", (target[0], target[1]), SOFT))
+        removed = tuple(c for c in query.constraints if c.attribute == NEIGHBOURHOOD.name)
+        added = (Constraint(NEIGHBOURHOOD.name, "within_km", (target[0], target[1], radius), HARD),
+                 Constraint(NEIGHBOURHOOD.name, "near", (target[0], target[1]), SOFT))
         return Critiqued(f"Closer to {target[1]} than {title} ({distance:.1f} km): within {radius:g} km",
                          removed, added, exclude_id=shown_id)
     if kind == "more_like":
@@ -81,7 +82,8 @@ def critique(engine: Engine, query: Query, shown_id: str, kind: str,
 
 def _tightened(query: Query, new: Constraint) -> tuple[tuple[Constraint, ...], tuple[Constraint, ...]]:
     """Replace a looser user constraint on the same attribute; keep a tighter one."""
-    old = next((c for c in query.constraints if c.attribute == new.attribute and c.op == new.op and not c.derived), None)
+    old = next((c for c in query.constraints
+                if c.attribute == new.attribute and c.op == new.op and not c.derived), None)
     if old is None:
         return (), (new,)
     looser = new.value < old.value if new.op == "<=" else new.value > old.value
@@ -89,7 +91,5 @@ def _tightened(query: Query, new: Constraint) -> tuple[tuple[Constraint, ...], t
 
 
 def _wanted_neighbourhood(query: Query) -> tuple[str, str] | None:
-    for c in query.constraints:
-        if c.attribute == "neighbourhood":
-            return (c.value[0], c.value[1])
-    return None
+    found = query.find(NEIGHBOURHOOD.name)
+    return None if found is None else (found.value[0], found.value[1])

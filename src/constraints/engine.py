@@ -14,32 +14,28 @@ from typing import Any
 
 import numpy as np
 
+from . import attributes
+from .attributes.base import Array
 from .availability import Availability, load_calendar_beside
 from .catalog import Catalog, load_catalog
-from .errors import InvalidValueError, UnknownValueError
+from .errors import InvalidValueError
 from .explain import Wording
 from .knowledge import Knowledge, load_knowledge
 from .masks import QueryEvaluator, Similarity
 from .money import currency_name
 from .normalise import Normaliser
-from .places import UnknownPlace
 from .query import MONEY_ATTRIBUTES, Constraint, Query, StayDates
 from .rank import Ranking, rank
 from .relax import Relaxer, diagnose
 from .results import Result, SearchResult
 from .rules import expand
-from .similar import likeness_to
+from .similar import likeness_to, said_alike
 from .wishes import Wishes
 
 DEFAULT_CATALOG = "catalog.csv"
-# which reasons an explanation gives first: the specific before the shared
-_SALIENCE = ["amenities", "rule", "dates", "property_type", "room_type", "neighbourhood", "rating", "reviews",
-             "total_price", "total", "price_per_night", "min_price", "nice_to_have", "bedrooms", "beds",
-             "bathrooms", "accommodates", "nights", "location"]
-# the order in which a conflict reads naturally: place, party, money, features, time
-_SENTENCE_ORDER = ["property_type", "room_type", "location", "neighbourhood", "accommodates", "bedrooms", "beds",
-                   "bathrooms", "price_per_night", "min_price", "total_price", "amenities", "rating", "nights",
-                   "dates"]
+# which reasons an explanation gives first, the specific before the shared: each attribute's
+# `salience` in the registry orders its own; these place the reasons that are no constraint's among them
+_SALIENCE = {"rule": 1, "reviews": 7, "total": 9}
 
 
 @dataclass
@@ -80,6 +76,7 @@ class Engine:
         self.similarity = Similarity(catalog, self.knowledge)
         self.wording = Wording(catalog, self.knowledge)
         self.wishes = Wishes(catalog, self.knowledge, self.normaliser)  # its text index is built on the first wish
+        self._kind_stems: frozenset[str] | None = None  # names of kinds of stay, left out of "it says ..."
 
     @classmethod
     def load(cls, knowledge_dir: Path | str | None = None, catalog_path: Path | str | None = None) -> Engine:
@@ -99,7 +96,7 @@ class Engine:
 
     def currency_for(self, query: Query) -> str:
         """The currency a query's bare amounts are in: its destination's (the base currency for anywhere)."""
-        location = query.find("location")
+        location = query.find(attributes.LOCATION.name)
         return self.catalog.currency_of(location.value if location is not None and location.is_hard else None)
 
     # --- stays, for front ends that read dates ---------------------------------------
@@ -127,7 +124,7 @@ class Engine:
 
     # --- money, for front ends that ask and read budgets ----------------------------
 
-    def nightly_prices(self, location: str | None, guests: float | None = None) -> tuple[np.ndarray, str]:
+    def nightly_prices(self, location: str | None, guests: float | None = None) -> tuple[Array, str]:
         """A destination's nightly prices in its currency (of places that sleep `guests`, if any do)."""
         catalog = self.catalog
         currency = catalog.currency_of(location)
@@ -157,9 +154,9 @@ class Engine:
         Raises InvalidValueError (to be asked back) for a currency without a configured rate.
         """
         query = self._in_destination_currency(Query(
-            constraints=(*((Constraint("location", "eq", location),) if location else ()),
-                         Constraint("price_per_night", "<=", float(amount), currency=currency))))
-        converted = query.find("price_per_night")
+            constraints=(*((Constraint(attributes.LOCATION.name, "eq", location),) if location else ()),
+                         Constraint(attributes.PRICE_PER_NIGHT.name, "<=", float(amount), currency=currency))))
+        converted = query.find(attributes.PRICE_PER_NIGHT.name)
         assert converted is not None
         return float(converted.value), (query.notes[0] if query.notes else None)
 
@@ -192,20 +189,7 @@ class Engine:
         return replace(query, constraints=tuple(converted), notes=tuple(dict.fromkeys(notes)))
 
     def _check_value(self, c: Constraint) -> None:
-        if c.attribute == "location" and c.value not in self.catalog.places.code_of and not isinstance(c.value, UnknownPlace):
-            raise UnknownValueError("location", str(c.value), self.normaliser.locations.suggestions(str(c.value)))
-        if c.attribute == "amenities" and c.value not in self.catalog.amenity_index:
-            raise UnknownValueError("amenity", str(c.value), self.normaliser.amenities.suggestions(str(c.value)))
-        if c.attribute == "property_type":
-            for t in c.value:
-                if t not in self.knowledge.property_types:
-                    raise UnknownValueError("property_type", t, self.normaliser.property_types.suggestions(t))
-        if c.attribute == "neighbourhood" and self.catalog.places.neighbourhood(c.value[0], c.value[1]) is None:
-            raise UnknownValueError("neighbourhood", str(c.value[1]), self.normaliser.neighbourhoods.suggestions(str(c.value[1])))
-        if c.attribute in ("price_per_night", "total_price", "min_price", "rating", "accommodates",
-                           "bedrooms", "beds", "bathrooms", "nights") and (
-                not isinstance(c.value, (int, float)) or c.value < 0 or c.value != c.value):
-            raise InvalidValueError(f"{c.attribute.replace('_', ' ')} must be a non-negative number, not {c.value!r}")
+        attributes.of(c.attribute).check(self, c)
 
     def search(self, query: Query, limit: int = 3, offset: int = 0) -> SearchResult:
         """Ranked matches; with fewer than `query.min_results`, the ways to get more."""
@@ -227,13 +211,13 @@ class Engine:
         return result
 
     @staticmethod
-    def matching_rows(evaluator: QueryEvaluator) -> np.ndarray:
+    def matching_rows(evaluator: QueryEvaluator) -> Array:
         """Rows meeting every hard constraint and not turned down, in catalog order."""
         scope = evaluator.scope()
         ok = ~evaluator.excluded(scope)
         for c in evaluator.query.hard:
             ok &= evaluator.mask(c, scope)
-        return np.flatnonzero(ok) + scope.start
+        return np.asarray(np.flatnonzero(ok) + scope.start)
 
     def matches_by_destination(self, query: Query) -> dict[str, int]:
         """How many places would match in each destination, if the place were changed.
@@ -242,21 +226,22 @@ class Engine:
         counted per destination: the answer to "where else could I go?".
         """
         query = self.prepare(query)
-        query = replace(query, constraints=tuple(c for c in query.constraints if c.attribute != "location"))
+        place = attributes.LOCATION.name
+        query = replace(query, constraints=tuple(c for c in query.constraints if c.attribute != place))
         evaluator = QueryEvaluator(self.catalog, self.knowledge, query, self.availability)
         everything = slice(0, self.catalog.size)
         ok = ~evaluator.excluded(everything)
         for c in query.hard:
-            if c.attribute != "neighbourhood":  # neighbourhoods belong to the old place
+            if not attributes.of(c.attribute).tied_to_place:  # a neighbourhood belongs to the old place
                 ok &= evaluator.mask(c, everything)
         counts = np.bincount(self.catalog.loc[ok], minlength=len(self.catalog.places.destinations))
-        return {d.name: int(n) for d, n in zip(self.catalog.places.destinations, counts) if n}
+        return {d.name: int(n) for d, n in zip(self.catalog.places.destinations, counts, strict=True) if n}
 
-    def _rank(self, evaluator: QueryEvaluator, rows: np.ndarray, top: int) -> Ranking:
+    def _rank(self, evaluator: QueryEvaluator, rows: Array, top: int) -> Ranking:
         likeness = None
         if evaluator.query.reference_id is not None:
             reference = self.catalog.row(evaluator.query.reference_id)
-            likeness = likeness_to(self.catalog, self.similarity, reference, rows)
+            likeness = likeness_to(self.catalog, self.similarity, reference, rows, self.wishes.index)
         return self.wishes.rerank(evaluator.query, rank(evaluator, rows, top, likeness), top)
 
     def _repair(self, evaluator: QueryEvaluator, result: SearchResult) -> None:
@@ -283,8 +268,7 @@ class Engine:
         """'Nothing in Lisbon for 4 guests under €60 a night with a pool.'"""
         if not conflict:
             return ""
-        ordered = sorted(conflict, key=lambda c: _SENTENCE_ORDER.index(c.attribute)
-                         if c.attribute in _SENTENCE_ORDER else len(_SENTENCE_ORDER))
+        ordered = sorted(conflict, key=lambda c: attributes.of(c.attribute).sentence)
         phrases = " ".join(self.wording.condition(c) for c in ordered)
         if need > 1:
             return f"Fewer than {need} places {phrases}."
@@ -304,10 +288,22 @@ class Engine:
             price_per_night=record["price_per_night"], currency=record["currency"],
             rating=record["rating"], review_count=record["review_count"],
             accommodates=record["accommodates"], bedrooms=record["bedrooms"], score=score,
-            explanation=[*self.wishes.reasons(evaluator.query, row), *self.explain(evaluator, row, total)]
-            if explain else [],
+            explanation=[*self._alike(evaluator.query, row), *self.wishes.reasons(evaluator.query, row),
+                         *self.explain(evaluator, row, total)] if explain else [],
             total_price=total, nights=nights, picture_url=record["picture_url"],
         )
+
+    def _alike(self, query: Query, row: int) -> list[str]:
+        """For "more like this one": what the place says that the one it is like says too."""
+        if query.reference_id is None:
+            return []
+        index = self.wishes.index
+        if self._kind_stems is None:
+            vocabularies = (self.normaliser.property_types, self.normaliser.room_types)
+            stems = (index.stem_of(w) for v in vocabularies for name in v.index for w in name.split())
+            self._kind_stems = frozenset(s for s in stems if s is not None)
+        line = said_alike(self.catalog, index, self.catalog.row(query.reference_id), row, self._kind_stems)
+        return [line] if line else []
 
     def explain(self, evaluator: QueryEvaluator, row: int, total: float | None) -> list[str]:
         """Why this property, most telling reasons first.
@@ -316,28 +312,24 @@ class Engine:
         type) comes before what every result shares (the place, the budget,
         the size), so a short "why" of the first few lines says the most.
         """
-        reasons: list[tuple[str, str]] = []
-        one = np.array([row])
-        dated = evaluator.dates is not None
+        reasons: list[tuple[float, str]] = []
         for c in evaluator.query.hard:
-            if c.attribute == "nights" and dated:
-                continue  # "Free 4–11 Mar" already says the stay works
-            key = "rule" if c.derived else c.attribute
-            reasons.append((key, self.wording.met(c, row, total) + self.wording.because(c)))
+            attribute = attributes.of(c.attribute)
+            if attribute.redundant(evaluator):
+                continue
+            salience = _SALIENCE["rule"] if c.derived else attribute.salience
+            reasons.append((salience, self.wording.met(c, row, total) + self.wording.because(c)))
         for c in evaluator.query.soft:
-            if c.attribute == "neighbourhood":
-                km = float(evaluator.neighbourhood_km(c.value, one)[0])
-                reasons.append(("neighbourhood", f"{km:.1f} km from {c.value[1]}"))
-            elif evaluator.mask(c, one)[0]:
-                text = f"{self.wording.met(c, row, total)} (nice to have){self.wording.because(c)}"
-                reasons.append(("nice_to_have", text))
-        if evaluator.query.find("rating") is None and self.catalog.rated[row]:
-            reasons.append(("reviews", f"Rated {self.catalog.rating[row]:.2f} from {self.catalog.reviews[row]} reviews"))
-        if total is not None and evaluator.query.find("total_price") is None:
+            said = attributes.of(c.attribute).soft_reason(evaluator, self.wording, c, row, total)
+            if said is not None:
+                reasons.append(said)
+        if evaluator.query.find(attributes.RATING.name) is None and self.catalog.rated[row]:
+            reasons.append((_SALIENCE["reviews"], attributes.RATING.reviews(self.wording, row)))
+        if total is not None and evaluator.query.find(attributes.TOTAL_PRICE.name) is None:
             record_currency = self.catalog.text["currency"][row]
-            reasons.append(("total", f"{self.wording.money(total, record_currency)} for {evaluator.nights} nights"))
-        order = {key: k for k, key in enumerate(_SALIENCE)}
-        reasons.sort(key=lambda kv: order.get(kv[0], len(order)))
+            reasons.append((_SALIENCE["total"],
+                            f"{self.wording.money(total, record_currency)} for {evaluator.nights} nights"))
+        reasons.sort(key=lambda kv: kv[0])
         return [text for _, text in reasons]
 
     def show(self, property_id: str) -> dict[str, Any]:
@@ -353,12 +345,8 @@ class Engine:
         failed = []
         for c in query.hard:
             if not evaluator.mask(c, one)[0]:
-                distance = None
-                if c.attribute == "location":
-                    places = self.catalog.places
-                    distance = float(places.distance_km[places.code_of[c.value], self.catalog.loc[row]])
-                elif c.attribute == "neighbourhood":
-                    distance = float(evaluator.neighbourhood_km(c.value, one)[0])
+                km = evaluator.km(c, one)
+                distance = None if km is None else float(km[0])
                 failed.append((c, self.wording.missed(c, row, total, distance) + self.wording.because(c)))
         excluded = bool(evaluator.excluded(one)[0])
         search = self.search(query, limit=limit)
@@ -372,9 +360,9 @@ class Engine:
         elif failed:
             dropped = [c for c, _ in failed]
             # a budget for the stay is priced for the stay asked: without that stay it goes too
-            anchor = query.find("dates") if evaluator.dates is not None else query.find("nights")
+            anchor = query.find(attributes.DATES.name if evaluator.dates is not None else attributes.NIGHTS.name)
             if anchor in dropped:
-                dropped += [c for c in query.hard if c.attribute == "total_price" and c not in dropped]
+                dropped += [c for c in query.hard if c.attribute == attributes.TOTAL_PRICE.name and c not in dropped]
             relaxed = replace(query, constraints=tuple(c for c in query.constraints if c not in set(dropped)),
                               waived=query.waived | {c.waiver for c in dropped})
             count = self.search(relaxed, limit=0).total_matches

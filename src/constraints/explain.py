@@ -7,7 +7,6 @@ near miss says what it lacks, when a relaxation says what it changes and when
 from __future__ import annotations
 
 from . import attributes
-from .attributes.base import article as article
 from .catalog import Catalog
 from .knowledge import Knowledge
 from .query import Constraint, StayDates

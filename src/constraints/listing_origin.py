@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from babel.numbers import get_territory_currencies
 
 from .gazetteer import gazetteer
@@ -32,7 +33,7 @@ class Origin:
     currency: str | None  # ISO 4217; None when CLDR knows no current currency for the country
 
 
-def origin_of(latitudes: np.ndarray, longitudes: np.ndarray) -> Origin | None:
+def origin_of(latitudes: npt.NDArray[np.float64], longitudes: npt.NDArray[np.float64]) -> Origin | None:
     """None when no listing has usable coordinates."""
     ok = ~(np.isnan(latitudes) | np.isnan(longitudes))
     if not ok.any():

@@ -11,14 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from . import attributes
+from .attributes.base import Array, Rows
 from .availability import Availability
 from .catalog import Catalog
 from .errors import InvalidValueError
 from .knowledge import Knowledge
 from .pricing import night_factors
 from .query import Constraint, Query, StayDates
-
-Rows = slice | np.ndarray
 
 
 class QueryEvaluator:
@@ -39,7 +38,7 @@ class QueryEvaluator:
                 raise InvalidValueError("Check-out must be after check-in.")
             if availability is not None:
                 availability.span(self.dates)  # refuse dates outside the calendar early
-        self._factors: dict[StayDates, np.ndarray] = {}
+        self._factors: dict[StayDates, Array] = {}
 
     # --- scope and masks ------------------------------------------------------------
 
@@ -51,14 +50,14 @@ class QueryEvaluator:
             return self.catalog.rows_in(code) if code >= 0 else slice(0, 0)
         return slice(0, self.catalog.size)
 
-    def mask(self, constraint: Constraint, rows: Rows) -> np.ndarray:
+    def mask(self, constraint: Constraint, rows: Rows) -> Array:
         return np.asarray(attributes.of(constraint.attribute).mask(self, constraint, rows), dtype=bool)
 
-    def km(self, c: Constraint, rows: Rows) -> np.ndarray | None:
+    def km(self, c: Constraint, rows: Rows) -> Array | None:
         """How far each row is from the point `c` is about (None for an attribute about no point)."""
         return attributes.of(c.attribute).km(self, c, rows)
 
-    def excluded(self, rows: Rows) -> np.ndarray:
+    def excluded(self, rows: Rows) -> Array:
         """Places the traveller has turned down; never shown again in this search."""
         if not self.query.exclude_ids:
             return np.zeros(self.catalog.ids[rows].shape, dtype=bool)
@@ -66,7 +65,7 @@ class QueryEvaluator:
 
     # --- prices of a stay -----------------------------------------------------------
 
-    def stay_total(self, rows: Rows, dates: StayDates | None = None) -> np.ndarray:
+    def stay_total(self, rows: Rows, dates: StayDates | None = None) -> Array:
         """Price of the whole stay in each property's own currency.
 
         With dates: every night at its seasonal price, or the host's explicit
@@ -83,9 +82,9 @@ class QueryEvaluator:
             extra = self.availability.extra_cost(dates, rows, catalog.size)
             if extra is not None:
                 total = total + extra
-        return total
+        return np.asarray(total)
 
-    def _stay_factor(self, dates: StayDates) -> np.ndarray:
+    def _stay_factor(self, dates: StayDates) -> Array:
         """Sum of each destination's night factors over the stay; computed once per stay."""
         cached = self._factors.get(dates)
         if cached is None:
@@ -98,17 +97,17 @@ class QueryEvaluator:
         """The currency of a money constraint's value (the base one if the engine never read it)."""
         return c.currency or self.catalog.base_currency
 
-    def prices(self, c: Constraint) -> np.ndarray:
+    def prices(self, c: Constraint) -> Array:
         """Nightly prices of the whole catalog in the currency of `c`'s value."""
         return self.catalog.price_in(self.currency(c))
 
-    def stay_total_for(self, c: Constraint, rows: Rows) -> np.ndarray:
+    def stay_total_for(self, c: Constraint, rows: Rows) -> Array:
         """The price of the stay in the currency of `c`'s value."""
         return self.catalog.in_currency(self.stay_total(rows), rows, self.currency(c))
 
     # --- graded failure for near misses ---------------------------------------------
 
-    def severity(self, c: Constraint, rows: np.ndarray, similarity: Similarity) -> np.ndarray:
+    def severity(self, c: Constraint, rows: Array, similarity: Similarity) -> Array:
         """How badly each row misses `c`: 0 met, 1 entirely off."""
         met = self.mask(c, rows)
         graded = attributes.of(c.attribute).graded(self, c, rows, similarity)
@@ -136,17 +135,17 @@ class Similarity:
             for b, value in knowledge.type_similarity.get(a, {}).items():
                 self._types[i, types.index(b)] = value
 
-    def location_row(self, wanted: str, codes: np.ndarray) -> np.ndarray:
-        return self._places[self.catalog.places.code_of[wanted]][codes]
+    def location_row(self, wanted: str, codes: Array) -> Array:
+        return np.asarray(self._places[self.catalog.places.code_of[wanted]][codes])
 
-    def amenity_rows(self, amenity: str, rows: np.ndarray) -> np.ndarray:
+    def amenity_rows(self, amenity: str, rows: Array) -> Array:
         """1 where the row has it, else the best substitute's similarity, else 0."""
         cat = self.catalog
         best = cat.amen[cat.amenity_index[amenity], rows].astype(float)
         for other, value in self.knowledge.amenity_similarity.get(amenity, {}).items():
             best = np.maximum(best, value * cat.amen[cat.amenity_index[other], rows])
-        return best
+        return np.asarray(best)
 
-    def type_rows(self, wanted: tuple[str, ...], codes: np.ndarray) -> np.ndarray:
+    def type_rows(self, wanted: tuple[str, ...], codes: Array) -> Array:
         wanted_codes = [self.catalog.type_ids.index(t) for t in wanted]
-        return self._types[wanted_codes][:, codes].max(axis=0)
+        return np.asarray(self._types[wanted_codes][:, codes].max(axis=0))

@@ -47,13 +47,16 @@ SCHEMA: dict[str, dict[str, Kind]] = {
     "units": {"stay": _WORDS, "time": _WORDS, "rooms": _WORDS, "rating": _WORDS, "distance": _WORDS,
               "listings": _WORDS, "price_scope": _WORDS, "suffixes": _WORDS, "not_money": _WORDS},
     "prices": {"at_most": _WORDS, "at_least": _WORDS, "about": _WORDS, "budget": _WORDS},
+    "distance": {"units": ("int", 1, 10_000), "centre": _WORDS, "within": _WORDS, "links": _WORDS, "near": _WORDS,
+                 "central": _WORDS, "not_central": _WORDS},
     "negation": {"cues_before": _WORDS, "cues_after": _WORDS, "not_after_no": _WORDS, "clause_breaks": _WORDS},
     "common_words": {"words": _WORDS},
-    "mentions": {"before_place": _WORDS, "before_amenity": _WORDS},
+    "mentions": {"before_place": _WORDS, "before_amenity": _WORDS, "wishes": _WORDS,
+                 "not_wishes": _WORDS},
     "tiers": {"cheap": _WORDS, "budget_nouns": _WORDS, "pricey": _WORDS, "mid": _WORDS, "luxury": _WORDS},
     "priorities": {**{attribute: _WORDS for attribute in ("price_per_night", "location", "dates", "accommodates",
                                                           "rating", "property_type", "bedrooms", "neighbourhood",
-                                                          "pets")},
+                                                          "centre", "pets")},
                    "softeners": _WORDS, "not_negotiable": _WORDS, "flexible": _WORDS, "must": _WORDS},
 }
 

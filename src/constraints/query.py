@@ -6,18 +6,21 @@ the engine can cache the mask of each one and compare relaxations as sets.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-# which operators each attribute takes, and which are money or numbers: the registry's entries say
-from .attributes import ATTRIBUTE_OPS as ATTRIBUTE_OPS
-from .attributes import MONEY_ATTRIBUTES as MONEY_ATTRIBUTES
-from .attributes import NUMERIC_ATTRIBUTES as NUMERIC_ATTRIBUTES
-
 HARD = "hard"
 SOFT = "soft"
+
+# attribute -> the operators it supports; everything that filters goes through here. Each entry of
+# the attribute registry (`constraints.attributes`, loaded with the package) registers itself here,
+# so a constraint is checked against the registry without this plain-data module depending on it.
+ATTRIBUTE_OPS: dict[str, frozenset[str]] = {}
+# attributes whose value is an amount of money, in the constraint's `currency` (registered the same way)
+MONEY_ATTRIBUTES: set[str] = set()
+
 
 @dataclass(frozen=True)
 class StayDates:
@@ -170,6 +173,38 @@ class Query:
         return [c.to_json() for c in self.constraints]
 
 
+@dataclass(frozen=True)
+class Request:
+    """What a front end asks for, already normalised: `build_query`'s keywords, as each attribute reads them."""
+
+    location: str | None = None
+    neighbourhood: tuple[str, str] | None = None
+    max_price: float | None = None
+    min_price: float | None = None
+    currency: str | None = None
+    budget_scope: str = "night"
+    guests: int | None = None
+    bedrooms: int | None = None
+    amenities: tuple[str, ...] = ()
+    nice_to_have: tuple[str, ...] = ()
+    property_types: tuple[str, ...] = ()
+    room_type: str | None = None
+    nights: int | None = None
+    dates: StayDates | None = None
+    min_rating: float | None = None
+    centre_km: float | None = None
+
+    @property
+    def stay_nights(self) -> int | None:
+        """The length of the stay: the dates', else the nights asked."""
+        return self.dates.nights if self.dates else self.nights
+
+
+# each registry entry's reading of a request, in the order a query lists its constraints
+# (registered by `constraints.attributes` like ATTRIBUTE_OPS)
+REQUEST_READERS: list[Callable[[Request], list[Constraint]]] = []
+
+
 def build_query(
     *,
     location: str | None = None,
@@ -202,46 +237,17 @@ def build_query(
     neighbourhood, given as (destination, name), is a preference to be near.
     Prices are in `currency` when given, else in the destination's currency.
     """
-    cs: list[Constraint] = []
-    if location:
-        cs.append(Constraint("location", "eq", location))
-    if neighbourhood:
-        cs.append(Constraint("neighbourhood", "near", tuple(neighbourhood), strength=SOFT))
-    stay_nights = dates.nights if dates else nights
-    if max_price is not None:
-        if budget_scope == "stay" and stay_nights:
-            cs.append(Constraint("total_price", "<=", float(max_price), currency=currency))
-        else:
-            cs.append(Constraint("price_per_night", "<=", float(max_price), currency=currency))
-    if min_price is not None:
-        cs.append(Constraint("min_price", ">=", float(min_price), currency=currency))
-    if guests is not None:
-        cs.append(Constraint("accommodates", ">=", int(guests)))
-    if bedrooms is not None:
-        cs.append(Constraint("bedrooms", ">=", int(bedrooms)))
-    for amenity in dict.fromkeys(amenities):
-        cs.append(Constraint("amenities", "contains", amenity))
-    for amenity in dict.fromkeys(nice_to_have):
-        if amenity not in amenities:
-            cs.append(Constraint("amenities", "contains", amenity, strength=SOFT))
-    types = tuple(dict.fromkeys(property_types))
-    if types:
-        cs.append(Constraint("property_type", "in", types))
-    if room_type:
-        cs.append(Constraint("room_type", "eq", room_type))
-    if dates is not None:
-        cs.append(Constraint("dates", "available", dates))
-    if stay_nights:
-        cs.append(Constraint("nights", "fits", int(stay_nights)))
-    if min_rating is not None:
-        cs.append(Constraint("rating", ">=", float(min_rating)))
-    if centre_km is not None:
-        cs.append(Constraint("centre", "within_km", float(centre_km)))
+    request = Request(location=location, neighbourhood=neighbourhood, max_price=max_price, min_price=min_price,
+                      currency=currency, budget_scope=budget_scope, guests=guests, bedrooms=bedrooms,
+                      amenities=tuple(dict.fromkeys(amenities)), nice_to_have=tuple(dict.fromkeys(nice_to_have)),
+                      property_types=tuple(dict.fromkeys(property_types)), room_type=room_type, nights=nights,
+                      dates=dates, min_rating=min_rating, centre_km=centre_km)
+    cs = [c for read in REQUEST_READERS for c in read(request)]
     full_context = dict(context or {})
     if guests is not None:
         full_context.setdefault("guests", int(guests))
-    if stay_nights:
-        full_context.setdefault("nights", int(stay_nights))
+    if request.stay_nights:
+        full_context.setdefault("nights", int(request.stay_nights))
     return Query(
         constraints=tuple(cs),
         context=full_context,

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import attributes
+from .attributes.base import Array
 from .masks import QueryEvaluator
 
 COMPONENTS = ("soft", "rating", "price", "distance", "capacity_fit", "likeness")
@@ -20,10 +22,10 @@ COMPONENTS = ("soft", "rating", "price", "distance", "capacity_fit", "likeness")
 class Ranking:
     """Scores of every matching row, and the best `top` of them in order."""
 
-    rows: np.ndarray  # all matching rows, catalog order
-    scores: np.ndarray  # aligned with rows
-    parts: dict[str, np.ndarray]
-    top: np.ndarray  # positions into rows/scores, best first
+    rows: Array  # all matching rows, catalog order
+    scores: Array  # aligned with rows
+    parts: dict[str, Array]
+    top: Array  # positions into rows/scores, best first
 
     def position_of(self, row: int) -> int | None:
         """1-based rank of a row among all matches (ties broken by catalog order)."""
@@ -36,33 +38,34 @@ class Ranking:
         return int(better + tied_before + 1)
 
 
-def rank(evaluator: QueryEvaluator, rows: np.ndarray, top: int, likeness: np.ndarray | None = None) -> Ranking:
+def rank(evaluator: QueryEvaluator, rows: Array, top: int, likeness: Array | None = None) -> Ranking:
     """Scores `rows` and orders the best `top`; `likeness` (0..1) adds "more like this one"."""
     catalog = evaluator.catalog
     query = evaluator.query
     weights = dict(evaluator.knowledge.settings["ranking"])
-    parts: dict[str, np.ndarray] = {}
+    parts: dict[str, Array] = {}
 
-    soft = [c for c in query.soft if c.attribute != "neighbourhood"]
+    soft = [c for c in query.soft if not attributes.of(c.attribute).ranks_by_distance]
     if soft:
         total = sum(c.weight for c in soft)
-        parts["soft"] = sum(c.weight * evaluator.mask(c, rows) for c in soft) / total
+        parts["soft"] = np.asarray(sum(c.weight * evaluator.mask(c, rows) for c in soft) / total)
 
     parts["rating"] = np.clip((catalog.rating_score[rows] - 3.5) / 1.5, 0.0, 1.0)
 
-    budget = query.find("price_per_night")
+    budget = query.find(attributes.PRICE_PER_NIGHT.name)
     if budget is not None:
         parts["price"] = np.clip(1.0 - evaluator.prices(budget)[rows] / max(budget.value, 1e-9), 0.0, 1.0)
     else:
         reference = catalog.typical_price[catalog.loc[rows]] * 2.0
         parts["price"] = np.clip(1.0 - catalog.price_base[rows] / reference, 0.0, 1.0)
 
-    near = [c for c in query.constraints if c.attribute == "neighbourhood"]
-    if near:
+    near = [c for c in query.constraints if attributes.of(c.attribute).ranks_by_distance]
+    km = evaluator.km(near[0], rows) if near else None
+    if km is not None:
         scale = float(weights["neighbourhood_scale_km"])
-        parts["distance"] = np.exp(-evaluator.neighbourhood_km(near[0].value, rows) / scale)
+        parts["distance"] = np.exp(-km / scale)
 
-    if query.find("room_type") is None:
+    if query.find(attributes.ROOM_TYPE.name) is None:
         preference = weights["room_preference"]
         by_code = np.array([float(preference.get(room, 0.5)) for room in catalog.room_ids])
         parts["room"] = by_code[catalog.room[rows]]

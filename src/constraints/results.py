@@ -62,7 +62,7 @@ class SearchResult:
 
     def to_json(self) -> dict[str, Any]:
         alternatives = []
-        for alternative, shown in zip(self.alternatives, self.alternative_results):
+        for alternative, shown in zip(self.alternatives, self.alternative_results, strict=True):
             alternatives.append({**alternative.to_json(), "title": shown.title, "location": shown.location,
                                  "price_per_night": round(shown.price_per_night, 2)})
         return {

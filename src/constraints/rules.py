@@ -15,7 +15,7 @@ from .knowledge import Rule
 from .query import Constraint, Query
 
 
-class _Blank(dict):
+class _Blank(dict[str, Any]):
     """Formats unknown placeholders as nothing rather than raising KeyError."""
 
     def __missing__(self, key: str) -> str:

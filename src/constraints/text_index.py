@@ -15,6 +15,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +34,7 @@ CLUSTER_GAP = 6  # matched words closer than this stay in one cluster
 MAX_CLUSTERS = 3
 
 
+@lru_cache(maxsize=1 << 16)  # explanations stem the words of a few descriptions per search
 def stem(word: str) -> str:
     """A light suffix stemmer: plurals, -ing, -ed, -ly, -ness and a final e come off.
 
@@ -102,7 +105,7 @@ class TextIndex:
         from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
         self.stop_words = frozenset(plain(w) for w in stop_words)
-        self._stems: dict[str, str | None] = {}
+        self._stems: dict[str, str] = {}  # word -> stem, "" for a word that does not count
         vectorizer = TfidfVectorizer(analyzer=self.analyse, sublinear_tf=True, dtype=np.float32)
         try:
             matrix = vectorizer.fit_transform(documents)
@@ -114,19 +117,24 @@ class TextIndex:
         self.vocabulary: dict[str, int] = dict(getattr(vectorizer, "vocabulary_", {}))
         self.idf = np.asarray(getattr(vectorizer, "idf_", np.zeros(0)), dtype=np.float32)
         self._stems.clear()  # it served the build; wishes are read through `stem_of`, uncached
+        self._column_names: list[str] | None = None
+        self._last_row: tuple[int, npt.NDArray[np.int32], npt.NDArray[np.float32]] | None = None
 
     def analyse(self, text: str) -> list[str]:
-        """The stems of a text that count: stop words and single letters left out."""
+        """The stems of a text that count: stop words and single letters left out.
+
+        Each distinct word is stemmed once per build; the lookups run in one
+        `map`, since at a million listings this loop is most of the build.
+        """
+        found = words(text)
         cache = self._stems
-        out = []
-        for word in words(text):
-            found = cache.get(word, "")
-            if found == "":
-                found = None if len(word) < MIN_WORD or word in self.stop_words else stem(word)
-                cache[word] = found
-            if found is not None:
-                out.append(found)
-        return out
+        try:
+            return [s for s in map(cache.__getitem__, found) if s]
+        except KeyError:
+            for word in found:
+                if word not in cache:
+                    cache[word] = self.stem_of(word) or ""
+            return [s for s in map(cache.__getitem__, found) if s]
 
     def terms(self, text: str) -> tuple[str, ...]:
         """The stems of a wish that some listing has, each once, in the wish's order."""
@@ -156,15 +164,67 @@ class TextIndex:
         coverage = np.asarray(present @ share).ravel()[rows]
         return relevance, coverage
 
-    def has(self, row: int, term: str) -> bool:
-        """Whether a row's text holds a stem."""
+    def similarity(self, reference: int, rows: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.float64]:
+        """Cosine similarity of each of `rows` to the reference row's text (0 to 1).
+
+        Rows are unit length, so the cosine is one sparse product: the
+        postings of the reference's own words, summed over every row.
+        """
+        if not len(rows):
+            return np.zeros(0, dtype=np.float64)
+        columns, weights = self._row(reference)
+        if not len(columns):
+            return np.zeros(len(rows), dtype=np.float64)
+        cosine = np.asarray(self.columns[:, columns] @ weights, dtype=np.float64).ravel()
+        similar: npt.NDArray[np.float64] = np.clip(cosine[rows], 0.0, 1.0)
+        return similar
+
+    def share(self, term: str) -> float:
+        """The share of texts that hold a stem (0 for one no text holds)."""
         column = self.vocabulary.get(term)
-        if column is None:
-            return False
+        if column is None or not self.size:
+            return 0.0
+        return float(self.columns.indptr[column + 1] - self.columns.indptr[column]) / self.size
+
+    def shared(self, reference: int, row: int) -> tuple[str, ...]:
+        """The stems both rows' texts hold, the rarest (most telling) first."""
+        both = np.array([c for c in self._row(reference)[0] if self._holds(int(c), row)], dtype=np.intp)
+        if not len(both):
+            return ()
+        names = self._names()
+        order = both[np.argsort(-self.idf[both], kind="stable")]
+        return tuple(names[int(k)] for k in order)
+
+    def _row(self, row: int) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]]:
+        """(columns, weights) of one row's text; the last one asked is kept (a "more like" asks it per result).
+
+        Reading a row out of a by-column matrix scans every posting, so it is
+        done once per reference, not once per result explained.
+        """
+        if self._last_row is None or self._last_row[0] != row:
+            found = self.columns.getrow(row)
+            self._last_row = (row, found.indices.astype(np.int32), found.data.astype(np.float32))
+        return self._last_row[1], self._last_row[2]
+
+    def _holds(self, column: int, row: int) -> bool:
         start, end = self.columns.indptr[column], self.columns.indptr[column + 1]
         postings = self.columns.indices[start:end]
         at = int(np.searchsorted(postings, row))
         return at < len(postings) and int(postings[at]) == row
+
+    def _names(self) -> list[str]:
+        """Stem of each column (built on first use: only explanations of "more like this" ask)."""
+        if self._column_names is None:
+            names = [""] * len(self.vocabulary)
+            for term, column in self.vocabulary.items():
+                names[column] = term
+            self._column_names = names
+        return self._column_names
+
+    def has(self, row: int, term: str) -> bool:
+        """Whether a row's text holds a stem."""
+        column = self.vocabulary.get(term)
+        return column is not None and self._holds(column, row)
 
     @property
     def nbytes(self) -> int:

@@ -10,7 +10,9 @@ trip_rescue.py) can treat such a message as a search instead of a fallback.
 It is deliberately strict: a name must be exact (no typo correction), must not
 be made of common English words ("nice", "reading"), and a place outside the
 catalog must be capitalised unless the whole message is in one case, as many
-travellers type, and must follow a place word ("in", "to": phrases/mentions.yml)
+travellers type, or it is a name of several words after a place word ("I'll
+be in long beach, ca."),
+and must follow a place word ("in", "to": phrases/mentions.yml)
 or be all the message says besides common words ("Chicago", "Kuala Lumpur
 please"), so "Reading is fun" names no trip.
 """
@@ -23,8 +25,8 @@ from .errors import UnknownValueError
 from .normalise import Normaliser
 from .text import fold
 
-#: a word with its offsets; dots and apostrophes stay inside ("S.D", "Martha's")
-_WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
+#: a word of a place name; dots and apostrophes stay inside ("S.D", "Martha's")
+PLACE_WORD = re.compile(r"[^\W_](?:[\w'’.-]*[^\W_])?")
 #: the longest place name looked up as one phrase, in words ("Rio de Janeiro")
 _MAX_WORDS = 4
 
@@ -73,7 +75,7 @@ def trip_mentions(text: str, normaliser: Normaliser, place_words: frozenset[str]
 
 
 def _places(text: str, normaliser: Normaliser, place_words: frozenset[str]) -> list[PlaceSpan]:
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
+    words = [(m.start(), m.end()) for m in PLACE_WORD.finditer(text)]
     folded = [fold(text[start:end]) for start, end in words]
     one_case = text == text.lower() or text == text.upper()
     taken = [False] * len(words)
@@ -83,11 +85,13 @@ def _places(text: str, normaliser: Normaliser, place_words: frozenset[str]) -> l
             if any(taken[first:first + size]):
                 continue
             start, end = words[first][0], words[first + size - 1][1]
-            span = _place(text[start:end], start, end, normaliser, one_case)
+            before = folded[max(0, first - 2):first]
+            meant = any(" ".join(before[i:]) in place_words for i in range(len(before)))
+            # lower case after a place word only for a name of several words ("in long beach, ca"):
+            # one lower-case word after "to" is too often a common noun that is also a town ("to the airport")
+            span = _place(text[start:end], start, end, normaliser, one_case or (meant and size > 1))
             if span is not None and not span.in_catalog:
-                before = folded[max(0, first - 2):first]
                 rest = folded[:first] + folded[first + size:]
-                meant = any(" ".join(before[i:]) in place_words for i in range(len(before)))
                 if not (meant or all(w in normaliser.common_words for w in rest)):
                     continue
             if span is not None:
@@ -96,12 +100,12 @@ def _places(text: str, normaliser: Normaliser, place_words: frozenset[str]) -> l
     return sorted(found, key=lambda s: s.start)
 
 
-def _place(phrase: str, start: int, end: int, normaliser: Normaliser, one_case: bool) -> PlaceSpan | None:
+def _place(phrase: str, start: int, end: int, normaliser: Normaliser, any_case: bool) -> PlaceSpan | None:
     key = fold(phrase)
     if not key or all(word in normaliser.common_words or word.isdigit() for word in key.split()):
         return None
     in_catalog = key in normaliser.locations.index
-    if not (in_catalog or one_case or phrase[:1].isupper()):
+    if not (in_catalog or any_case or phrase[:1].isupper()):
         return None
     try:
         resolved = normaliser.location(phrase)

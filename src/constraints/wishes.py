@@ -4,8 +4,9 @@
 knowledge base holds is used as it is: an amenity's words ("river view")
 become that amenity as a nice-to-have, and words that reveal the trip
 ("working remotely", "romantic") fire the same rules as in the chat, their
-constraints made soft, since a wish is never a requirement. The words left
-("quiet") go to the text index over titles, descriptions and neighbourhoods,
+constraints made soft, since a wish is never a requirement. The other words
+("quiet", and the amenity's own, which hosts often write without ticking the
+amenity) go to the text index over titles, descriptions and neighbourhoods,
 and the places that say them move up among those that meet every hard
 constraint. Each result says which words it matched and quotes the shortest
 fragment of its description that holds them.
@@ -33,16 +34,19 @@ from .text_index import TextIndex
 WISH_WEIGHT = 0.7
 # a wish's fit: this share from holding the words at all, the rest from how much it says them
 COVERAGE_SHARE = 0.5
+# where a matched word is shown from, in this order: a word the description says is quoted from it
+_SAID_IN = {"description": "the description says “{}”", "title": "the title says “{}”",
+            "neighbourhood": "it is in {}"}
+MAX_REMEMBERED = 4096  # wishes whose stems are kept between searches (a chat server hears many)
 
 
 @dataclass(frozen=True)
 class ReadWish:
-    """A wish split into what the knowledge base holds and the words left for the text index."""
+    """What the knowledge base holds of a wish: soft constraints, and how they are named."""
 
     text: str
     constraints: tuple[Constraint, ...]
     labels: tuple[str, ...]  # how the known parts are named, for the note that says so
-    rest: str
 
 
 class Wishes:
@@ -65,6 +69,7 @@ class Wishes:
                 labels[key.key] = key.label
         self.contexts = Vocabulary("context", names, labels)
         self._index: TextIndex | None = None
+        self._terms_of: dict[str, tuple[str, ...]] = {}  # wish -> its stems the index has
 
     @property
     def index(self) -> TextIndex:
@@ -78,26 +83,37 @@ class Wishes:
     # --- reading --------------------------------------------------------------------
 
     def read(self, wish: str, context: Mapping[str, Any]) -> ReadWish:
-        """The wish's known amenities and trip words as soft constraints, and the words left."""
-        tokens = fold(wish).split()
-        taken = [False] * len(tokens)
+        """The wish's known amenities and trip words as soft constraints (its other words: `terms`)."""
         constraints: list[Constraint] = []
         labels: list[str] = []
-        for mention in self.amenities.find_in(wish):
-            taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
+        for mention in self.amenities.find_in(wish):  # its words stay for the text too: hosts write them
             constraints.append(Constraint("amenities", "contains", mention.value, strength=SOFT))
             labels.append(self.amenities.labels[mention.value])
         base = {c.key for c in derive(self.knowledge.rules, context)}
         for mention in self.contexts.find_in(wish):
-            taken[mention.start:mention.end] = [True] * (mention.end - mention.start)
             key, _, choice = mention.value.partition("=")
             value: Any = choice or (1 if self.knowledge.context[key].type == "count" else True)
             fired = [c for c in derive(self.knowledge.rules, {**context, key: value}) if c.key not in base]
             constraints.extend(replace(c, strength=SOFT) for c in fired)
             if fired:
                 labels.append(self.contexts.labels[mention.value])
-        rest = " ".join(t for t, used in zip(tokens, taken, strict=True) if not used)
-        return ReadWish(wish, tuple(dict.fromkeys(constraints)), tuple(dict.fromkeys(labels)), rest)
+        return ReadWish(wish, tuple(dict.fromkeys(constraints)), tuple(dict.fromkeys(labels)))
+
+    def _rest(self, wish: str) -> str:
+        """The wish without its trip words ("working remotely" says who travels, not what a place is)."""
+        tokens = fold(wish).split()
+        for mention in self.contexts.find_in(wish):
+            tokens[mention.start:mention.end] = [""] * (mention.end - mention.start)
+        return " ".join(t for t in tokens if t)
+
+    def terms(self, wish: str) -> tuple[str, ...]:
+        """The stems of a wish's words the index has (remembered: each search asks a few times)."""
+        found = self._terms_of.get(wish)
+        if found is None:
+            if len(self._terms_of) >= MAX_REMEMBERED:
+                self._terms_of.clear()
+            found = self._terms_of[wish] = self.index.terms(self._rest(wish))
+        return found
 
     def apply(self, query: Query) -> Query:
         """The query with its wishes tidied and their known parts added as soft constraints.
@@ -113,7 +129,7 @@ class Wishes:
         for wish in wishes:
             read = self.read(wish, query.context)
             added.extend(read.constraints)
-            terms = self.index.terms(read.rest)
+            terms = self.terms(wish)
             if read.labels:
                 notes.append(f"“{wish}” read as {', '.join(read.labels)} (nice to have)")
             elif not terms:
@@ -125,7 +141,7 @@ class Wishes:
         """(wish, its stems the index has) for each wish with any."""
         found = []
         for wish in query.wishes:
-            terms = self.index.terms(self.read(wish, query.context).rest)
+            terms = self.terms(wish)
             if terms:
                 found.append((wish, terms))
         return found
@@ -150,7 +166,8 @@ class Wishes:
         fit = self.fit(query, ranking.rows)
         if fit is None:
             return ranking
-        scores: npt.NDArray[np.float64] = np.round((1 - WISH_WEIGHT) * ranking.scores + WISH_WEIGHT * fit, 9)
+        blended = (1 - WISH_WEIGHT) * np.asarray(ranking.scores, dtype=np.float64) + WISH_WEIGHT * fit
+        scores = np.round(blended, 9)
         return Ranking(rows=ranking.rows, scores=scores, parts={**ranking.parts, "wish": fit},
                        top=best(scores, ranking.rows, top))
 
@@ -164,26 +181,26 @@ class Wishes:
             matched = [t for t in terms if self.index.has(row, t)]
             if not matched:
                 continue
-            places = []
+            places: list[str] = []
             said: list[str] = []
-            quote = self.index.quote(str(text["description"][row]), matched)
-            if quote is not None:
-                places.append(f"the description says “{quote.text}”")
+            remaining = matched
+            for column in _SAID_IN:
+                value = str(text[column][row])
+                quote = self.index.quote(value, remaining) if remaining else None
+                if quote is None:
+                    continue
+                places.append(_SAID_IN[column].format(quote.text if column == "description" else value))
                 said.extend(quote.words)
-            rest = [t for t in matched if quote is None or t not in {self.index.stem_of(w) for w in quote.words}]
-            title = self.index.quote(str(text["title"][row]), rest) if rest else None
-            if title is not None:
-                places.append(f"the title says “{text['title'][row]}”")
-                said.extend(title.words)
-            if rest and title is None:
-                places.append(f"it is in {text['neighbourhood'][row]}")
-                said.extend(rest)
+                covered = {self.index.stem_of(w) for w in quote.words}
+                remaining = [t for t in remaining if t not in covered]
+            order = {t: k for k, t in enumerate(terms)}
+            said.sort(key=lambda w: order.get(self.index.stem_of(w) or "", len(order)))
             words = ", ".join(dict.fromkeys(w.lower() for w in said))
             lines.append(f"Your wish “{wish}”: mentions {words}; {' and '.join(places)}")
         return lines
 
 
-def best(scores: npt.NDArray[np.float64], rows: npt.NDArray[np.intp], top: int) -> npt.NDArray[np.intp]:
+def best(scores: npt.NDArray[np.floating[Any]], rows: npt.NDArray[np.intp], top: int) -> npt.NDArray[np.intp]:
     """Positions of the `top` best scores, ties settled by catalog order (as `rank` settles them)."""
     if top <= 0:
         return np.array([], dtype=np.intp)

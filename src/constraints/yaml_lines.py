@@ -13,7 +13,7 @@ import yaml
 from .errors import KnowledgeError
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A dict that knows the 1-based line its YAML mapping started on."""
 
     line: int = 0

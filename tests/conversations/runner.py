@@ -61,6 +61,7 @@ EACH_CONDITIONS: dict[str, str] = {
     "max_price_below_previous_first": "flag",    # cheaper than the first property of the previous results
     "bedrooms_above_previous_first": "flag",     # more bedrooms than that one
     "nearer_than_previous_first": "text",        # nearer this neighbourhood than that one
+    "max_km_from_centre": "number",              # at most N km from its destination's point in locations.yml
     "not_previously_shown_first": "flag",        # that one is not shown again
     "not_previously_shown": "flag",              # none of the previous results is shown again
 }
@@ -637,6 +638,15 @@ class Replayer:
             reference = km(first.record)
             return lambda s: (km(s.record) < reference,
                               f"{km(s.record):.2f} km from {point.name}, not nearer than {reference:.2f} km")
+        if name == "max_km_from_centre":
+            from constraints.geo import haversine_km
+
+            def from_centre(record: Mapping[str, Any]) -> float:
+                centre = engine.catalog.places.destination(record["location"])
+                return float(haversine_km(record["latitude"], record["longitude"], centre.latitude, centre.longitude))
+
+            return lambda s: (from_centre(s.record) <= value,
+                              f"{from_centre(s.record):.2f} km from the centre of {s.record['location']}")
         raise ValueError(f"unknown condition {name}")
 
     def stays(self) -> Oracle:

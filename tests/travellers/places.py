@@ -132,8 +132,22 @@ class Gazetteer:
     def named_in(self, text: str) -> list[str]:
         """Our destinations named in a text, in the order they appear ('nearest I have: Cape Town, ...')."""
         folded = f" {fold(text)} "
-        found = [(folded.find(f" {fold(name)} "), name) for name in self.names if f" {fold(name)} " in folded]
-        return [name for _, name in sorted(found)]
+        found: list[tuple[int, int, str]] = []  # (start, -length, name): the longest name at a place wins
+        for name in self.names:
+            key = f" {fold(name)} "
+            at = folded.find(key)
+            while at >= 0:
+                found.append((at, -len(key), name))
+                at = folded.find(key, at + 1)
+        named: list[str] = []
+        covered_to = -1
+        for at, minus_length, name in sorted(found):
+            if at + 1 < covered_to:  # inside a longer name ("Miami" of "Miami Beach")
+                continue
+            covered_to = at - minus_length
+            if name not in named:
+                named.append(name)
+        return named
 
 
 @lru_cache(maxsize=1)

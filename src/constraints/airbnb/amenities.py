@@ -20,7 +20,7 @@ from .report import ImportReport
 AMENITIES_UNREADABLE = "amenities unreadable"
 
 
-class AmenityMatcher(dict):
+class AmenityMatcher(dict[Any, int]):
     """Raw Inside Airbnb amenity string -> bit mask of canonical ids, matched once per distinct string.
 
     A dict whose missing keys are computed on first sight, so the per-row work
@@ -41,7 +41,8 @@ class AmenityMatcher(dict):
         text = str(raw).strip()
         mask = 0
         for bit, include, exclude in self.rules:
-            if include.search(text) and not (exclude is not None and exclude.search(text)):
+            # include is never None: only amenities with airbnb patterns have a rule
+            if include is not None and include.search(text) and not (exclude is not None and exclude.search(text)):
                 mask |= bit
         self[raw] = mask
         return mask
@@ -98,7 +99,7 @@ def map_amenities(values: pd.Series, knowledge: Knowledge, report: ImportReport,
     lookup = matcher.__getitem__
     joined = matcher.joined
     loads = json.loads
-    occurrences: Counter = Counter()
+    occurrences: Counter[Any] = Counter()
     out: list[str] = []
     unreadable = 0
     rows = tqdm(values.to_numpy(), total=len(values), desc="amenities", unit=" rows", file=sys.stderr,
@@ -123,7 +124,7 @@ def map_amenities(values: pd.Series, knowledge: Knowledge, report: ImportReport,
     if unreadable:
         report.notes.append(f"{AMENITIES_UNREADABLE}: {unreadable} row(s) kept with no amenities")
     report.amenity_occurrences = sum(occurrences.values())
-    unmapped: Counter = Counter()
+    unmapped: Counter[str] = Counter()
     for text, count in occurrences.items():
         if not matcher[text]:
             unmapped[str(text).strip()] += count

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..text import tidy_case
@@ -13,11 +15,11 @@ def as_text(values: pd.Series) -> pd.Series:
     return values.fillna("").astype(str).str.strip()
 
 
-def as_number(values: pd.Series) -> np.ndarray:
+def as_number(values: pd.Series) -> npt.NDArray[np.float64]:
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
 
 
-def parse_price(values: pd.Series) -> np.ndarray:
+def parse_price(values: pd.Series) -> npt.NDArray[np.float64]:
     """"$1,234.00" -> 1234.0; empty or unreadable -> NaN (whatever the currency sign).
 
     Each distinct text is parsed once (a calendar repeats a few hundred prices
@@ -26,17 +28,18 @@ def parse_price(values: pd.Series) -> np.ndarray:
     codes, uniques = pd.factorize(pd.Series(values, copy=False), use_na_sentinel=True)
     cleaned = pd.Series(uniques, dtype="string").str.replace(r"[^0-9.\-]", "", regex=True)
     parsed = pd.to_numeric(cleaned, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return np.append(parsed, np.nan)[codes]  # code -1 (missing) picks the NaN at the end
+    prices: npt.NDArray[np.float64] = np.append(parsed, np.nan)[codes]  # code -1 (missing) picks the NaN at the end
+    return prices
 
 
-def by_unique(values: pd.Series, transform) -> pd.Series:
+def by_unique(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """`transform` (a function of a Series) applied to the distinct values only."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     done = transform(pd.Series(uniques, dtype=object)).to_numpy(dtype=object)
     return pd.Series(done[codes], index=values.index)
 
 
-def parse_bathrooms_text(values: pd.Series) -> np.ndarray:
+def parse_bathrooms_text(values: pd.Series) -> npt.NDArray[np.float64]:
     """"1.5 shared baths" -> 1.5, "Half-bath" -> 0.5, anything else -> NaN."""
     text = values.astype("string")
     number = pd.to_numeric(text.str.extract(r"(\d+(?:\.\d+)?)", expand=False), errors="coerce")

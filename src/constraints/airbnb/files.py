@@ -33,7 +33,8 @@ def read_header(path: Path, what: str) -> list[str]:
 
 def read_csv(path: Path, what: str, **options: Any) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, low_memory=False, **options)
+        frame: pd.DataFrame = pd.read_csv(path, low_memory=False, **options)  # **options hides the overload
+        return frame
     except pd.errors.EmptyDataError:
         raise AirbnbImportError(f"{what} file {path} is empty") from None
     except READ_ERRORS as exc:

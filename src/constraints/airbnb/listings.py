@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ..catalog_read import CONTRACT_COLUMNS, NO_MAXIMUM_NIGHTS
@@ -228,16 +229,16 @@ class _Skipper:
 
     def __init__(self, n: int) -> None:
         self.bad = np.zeros(n, dtype=bool)
-        self.counts: Counter = Counter()
+        self.counts: Counter[str] = Counter()
 
-    def reject(self, mask: np.ndarray | pd.Series, reason: str) -> None:
+    def reject(self, mask: npt.NDArray[np.bool_] | pd.Series, reason: str) -> None:
         hit = np.asarray(mask, dtype=bool) & ~self.bad
         count = int(hit.sum())
         if count:
             self.counts[reason] += count
             self.bad |= hit
 
-    def reject_each(self, mask: np.ndarray | pd.Series, values: pd.Series, reason: str) -> Counter:
+    def reject_each(self, mask: npt.NDArray[np.bool_] | pd.Series, values: pd.Series, reason: str) -> Counter[str]:
         """Reject `mask`, one reason per distinct value (`reason` formatted with it); their counts."""
         hit = np.asarray(mask, dtype=bool) & ~self.bad
         counts = Counter(values[hit].tolist())

@@ -46,9 +46,9 @@ class ImportReport:
     amenities_unreadable: int = 0
     amenity_occurrences: int = 0
     amenity_occurrences_mapped: int = 0
-    unmapped_amenities: Counter = field(default_factory=Counter)
-    unmapped_property_types: Counter = field(default_factory=Counter)
-    unmapped_room_types: Counter = field(default_factory=Counter)
+    unmapped_amenities: Counter[str] = field(default_factory=Counter)
+    unmapped_property_types: Counter[str] = field(default_factory=Counter)
+    unmapped_room_types: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
     origin: str | None = None  # the city and country the listings' coordinates point to
     seconds: float = 0.0

@@ -4,14 +4,16 @@ The evaluator, the wording, the relaxer, the engine's checks and the chat's
 slot mapping look an attribute up here (`of`) instead of branching on its
 name. Adding an attribute is a module in this package, an entry below, its
 knowledge data (engine.yml's priorities and distances, the phrase tables the
-chat reads it with) and its tests.
+chat reads it with) and its tests; for a front end to ask for it, a keyword of
+`query.Request` (and `build_query`) that its `requested` reads.
 """
 from __future__ import annotations
 
+from ..query import ATTRIBUTE_OPS, MONEY_ATTRIBUTES, REQUEST_READERS
 from .base import Attribute, StayPart
 from .centre import Centre
 from .counts import Accommodates, AtLeast
-from .features import Amenities, PropertyType, RoomType, Rating
+from .features import Amenities, PropertyType, Rating, RoomType
 from .money import MinPrice, PricePerNight, TotalPrice
 from .place import Location, Neighbourhood
 from .stay import Dates, Nights
@@ -29,20 +31,22 @@ ROOM_TYPE = RoomType()
 NIGHTS = Nights()
 DATES = Dates()
 RATING = Rating()
+BEDROOMS = AtLeast("bedrooms", salience=13, sentence=5, slot="bedrooms", report_order=6, measured_at=(2, 3, 4),
+                   table_order=6, request_order=5)
 
 REGISTRY: dict[str, Attribute] = {a.name: a for a in (
     LOCATION, NEIGHBOURHOOD, CENTRE, PRICE_PER_NIGHT, MIN_PRICE, TOTAL_PRICE, ACCOMMODATES,
-    AtLeast("bedrooms", salience=13, sentence=5, slot="bedrooms"),
-    AtLeast("beds", salience=14, sentence=6, slot=None),
-    AtLeast("bathrooms", salience=15, sentence=7, slot=None),
+    BEDROOMS,
+    AtLeast("beds", salience=14, sentence=6, slot=None, report_order=7),
+    AtLeast("bathrooms", salience=15, sentence=7, slot=None, report_order=8),
     AMENITIES, PROPERTY_TYPE, ROOM_TYPE, NIGHTS, DATES, RATING,
 )}
 
-# attribute -> the operators it supports. Everything that filters goes through here.
-ATTRIBUTE_OPS: dict[str, frozenset[str]] = {name: a.ops for name, a in REGISTRY.items()}
-# attributes whose value is an amount of money, in the constraint's `currency`
-MONEY_ATTRIBUTES = frozenset(name for name, a in REGISTRY.items() if a.money)
-NUMERIC_ATTRIBUTES = frozenset(name for name, a in REGISTRY.items() if a.numeric)
+# each entry's operators and money-ness, where `Constraint` checks them
+ATTRIBUTE_OPS.update({name: a.ops for name, a in REGISTRY.items()})
+MONEY_ATTRIBUTES.update(name for name, a in REGISTRY.items() if a.money)
+# and how each reads a front end's request, in the order `build_query` lists the constraints
+REQUEST_READERS.extend(a.requested for a in sorted(REGISTRY.values(), key=lambda a: a.request_order))
 
 
 def of(name: str) -> Attribute:
@@ -57,7 +61,7 @@ def stay_part(name: str) -> StayPart | None:
 
 
 __all__ = [
-    "ACCOMMODATES", "AMENITIES", "ATTRIBUTE_OPS", "Attribute", "CENTRE", "DATES", "LOCATION", "MIN_PRICE",
-    "MONEY_ATTRIBUTES", "NEIGHBOURHOOD", "NIGHTS", "NUMERIC_ATTRIBUTES", "PRICE_PER_NIGHT", "PROPERTY_TYPE",
+    "ACCOMMODATES", "AMENITIES", "Attribute", "BEDROOMS", "CENTRE", "DATES", "LOCATION", "MIN_PRICE",
+    "NEIGHBOURHOOD", "NIGHTS", "PRICE_PER_NIGHT", "PROPERTY_TYPE",
     "RATING", "REGISTRY", "ROOM_TYPE", "StayPart", "TOTAL_PRICE", "of", "stay_part",
 ]

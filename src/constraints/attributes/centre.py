@@ -9,24 +9,20 @@ steps: "Within 2 km of the centre instead of 1 km: 14 places".
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
+from ..catalog import Catalog
 from ..geo import haversine_km
-from .base import Attribute, Rows, Slots
+from ..knowledge import Knowledge
+from ..query import Constraint, Request
+from .base import Array, Attribute, Evaluating, Likeness, Relaxing, Rows, Slots, Words, is_number
 from .place import widened_km
-
-if TYPE_CHECKING:
-    from ..catalog import Catalog
-    from ..explain import Wording
-    from ..knowledge import Knowledge
-    from ..masks import QueryEvaluator, Similarity
-    from ..query import Constraint
-    from ..relax import Relaxation, Relaxer
+from .repair import Relaxation
 
 
-def km_from_centre(catalog: Catalog, rows: Rows) -> np.ndarray:
+def km_from_centre(catalog: Catalog, rows: Rows) -> Array:
     """How far each row is from the centre of its own destination."""
     destinations = catalog.places.destinations
     lat = np.array([d.latitude for d in destinations], dtype=float)
@@ -48,34 +44,50 @@ class Centre(Attribute):
     salience = 5.5  # after a neighbourhood, before the rating
     sentence = 3.5  # "Nothing in Lisbon within 1 km of the centre for 4 guests"
     numeric = True
+    report_order = 1.5
+    measured_at = (0.5, 1.0, 2.0, 5.0)
+    table_order = 7
+    summary_order = 6
+    request_order = 12
 
-    def km(self, ev: QueryEvaluator, c: Constraint, rows: Rows) -> np.ndarray:
+    def requested(self, r: Request) -> list[Constraint]:
+        return [] if r.centre_km is None else [Constraint(self.name, "within_km", float(r.centre_km))]
+
+    def km(self, ev: Evaluating, c: Constraint, rows: Rows) -> Array:
         return km_from_centre(ev.catalog, rows)
 
-    def mask(self, ev: QueryEvaluator, c: Constraint, rows: Rows) -> np.ndarray:
+    def mask(self, ev: Evaluating, c: Constraint, rows: Rows) -> Array:
         return np.asarray(km_from_centre(ev.catalog, rows) <= c.value)
 
-    def graded(self, ev: QueryEvaluator, c: Constraint, rows: np.ndarray, similarity: Similarity) -> np.ndarray:
-        return (km_from_centre(ev.catalog, rows) - c.value) / max(float(c.value), 1.0)
+    def graded(self, ev: Evaluating, c: Constraint, rows: Array, similarity: Likeness) -> Array:
+        return np.asarray((km_from_centre(ev.catalog, rows) - c.value) / max(float(c.value), 1.0))
 
-    def value(self, w: Wording, c: Constraint) -> str:
+    def value(self, w: Words, c: Constraint) -> str:
         return f"{c.value:g} km of the centre"
 
-    def noun(self, w: Wording, c: Constraint) -> str:
+    def noun(self, w: Words, c: Constraint) -> str:
         return f"being within {self.value(w, c)}"
 
-    def met(self, w: Wording, c: Constraint, row: int, stay_total: float | None) -> str:
+    def met(self, w: Words, c: Constraint, row: int, stay_total: float | None) -> str:
         km = float(km_from_centre(w.catalog, np.array([row]))[0])
         return f"{km:.1f} km from the centre of {w.catalog.text['location'][row]}"
 
-    def missed(self, w: Wording, c: Constraint, row: int, stay_total: float | None, km: float | None) -> str:
+    def missed(self, w: Words, c: Constraint, row: int, stay_total: float | None, km: float | None) -> str:
         far = km if km is not None else float(km_from_centre(w.catalog, np.array([row]))[0])
         return f"{far:.1f} km from the centre, not within {c.value:g} km"
 
-    def condition(self, w: Wording, c: Constraint) -> str:
+    def condition(self, w: Words, c: Constraint) -> str:
         return f"within {self.value(w, c)}"
 
-    def replacements(self, rx: Relaxer, c: Constraint, rows: np.ndarray, need: int) -> list[Relaxation]:
+    def report_key(self, c: Constraint) -> str:
+        return f"{self.name}<={c.value:g}"
+
+    def described(self, value: Any, knowledge: Knowledge | None, currency: str | None) -> str:
+        if not is_number(value):
+            return super().described(value, knowledge, currency)
+        return f"≤ {value:g} km from the centre"
+
+    def replacements(self, rx: Relaxing, c: Constraint, rows: Array, need: int) -> list[Relaxation]:
         value = rx.kth(km_from_centre(rx.evaluator.catalog, rows), need)
         if value is None:
             return []

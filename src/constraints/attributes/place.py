@@ -3,32 +3,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
 from ..errors import UnknownValueError
 from ..geo import haversine_km
-from .base import Attribute, Rows, Slots
-
-if TYPE_CHECKING:
-    from ..engine import Engine
-    from ..explain import Wording
-    from ..knowledge import Knowledge
-    from ..masks import QueryEvaluator, Similarity
-    from ..places import UnknownPlace
-    from ..query import Constraint
-    from ..relax import Relaxation, Relaxer
+from ..knowledge import Knowledge
+from ..places import UnknownPlace
+from ..query import SOFT, Constraint, Query, Request
+from .base import Array, Attribute, Checking, Evaluating, Likeness, Relaxing, Rows, Slots, Words, is_number
+from .repair import Relaxation
 
 
 def elsewhere(value: object) -> bool:
-    """A place on earth the catalog holds no stays in (an UnknownPlace).
-
-    Imported when asked: `places` loads the knowledge, which reads this
-    registry's operators through `query`.
-    """
-    from ..places import UnknownPlace
-
+    """A place on earth the catalog holds no stays in (an UnknownPlace), not a destination."""
     return isinstance(value, UnknownPlace)
 
 
@@ -39,9 +28,22 @@ class Location(Attribute):
     ops = frozenset({"eq"})
     salience = 18
     sentence = 2
+    report_order = 0
+    summary_order = 0
+    request_order = 0
+    offered_dropped = False  # "anywhere in the world" is not a repair
+
+    def offer_key(self, c: Constraint, added: tuple[Constraint, ...], every_place: bool) -> str:
+        """With no stays where the traveller is going, each nearby destination is an offer of its own."""
+        if every_place and added:
+            return f"{self.name}:{added[0].value}"
+        return self.name
+
+    def requested(self, r: Request) -> list[Constraint]:
+        return [Constraint(self.name, "eq", r.location)] if r.location else []
 
     @staticmethod
-    def code(ev: QueryEvaluator, name: str) -> int:
+    def code(ev: Evaluating, name: str) -> int:
         """The destination's code; -1 for a place elsewhere on earth, where no property is."""
         code = ev.catalog.places.code_of.get(name)
         if code is None:
@@ -50,35 +52,46 @@ class Location(Attribute):
             raise UnknownValueError("location", name, [])
         return code
 
-    def mask(self, ev: QueryEvaluator, c: Constraint, rows: Rows) -> np.ndarray:
+    def mask(self, ev: Evaluating, c: Constraint, rows: Rows) -> Array:
         return np.asarray(ev.catalog.loc[rows] == self.code(ev, c.value))
 
-    def graded(self, ev: QueryEvaluator, c: Constraint, rows: np.ndarray, similarity: Similarity) -> np.ndarray:
+    def graded(self, ev: Evaluating, c: Constraint, rows: Array, similarity: Likeness) -> Array:
         return 1.0 - similarity.location_row(c.value, ev.catalog.loc[rows])
 
-    def km(self, ev: QueryEvaluator, c: Constraint, rows: Rows) -> np.ndarray:
+    def km(self, ev: Evaluating, c: Constraint, rows: Rows) -> Array:
         places = ev.catalog.places
         return np.asarray(places.distance_km[places.code_of[c.value], ev.catalog.loc[rows]], dtype=float)
 
-    def check(self, engine: Engine, c: Constraint) -> None:
+    def check(self, engine: Checking, c: Constraint) -> None:
         if c.value not in engine.catalog.places.code_of and not elsewhere(c.value):
             raise UnknownValueError("location", str(c.value), engine.normaliser.locations.suggestions(str(c.value)))
 
-    def met(self, w: Wording, c: Constraint, row: int, stay_total: float | None) -> str:
+    def met(self, w: Words, c: Constraint, row: int, stay_total: float | None) -> str:
         nb = w.catalog.text["neighbourhood"][row]
         return f"In {c.value}" + (f", {nb}" if nb else "")
 
-    def missed(self, w: Wording, c: Constraint, row: int, stay_total: float | None, km: float | None) -> str:
+    def missed(self, w: Words, c: Constraint, row: int, stay_total: float | None, km: float | None) -> str:
         where = w.catalog.text["location"][row]
         return f"in {where}" + (f", {km:.0f} km from {c.value}" if km is not None else "")
 
-    def condition(self, w: Wording, c: Constraint) -> str:
+    def condition(self, w: Words, c: Constraint) -> str:
         return f"in {self.value(w, c)}"
 
-    def dropped(self, w: Wording, c: Constraint) -> str:
+    def dropped(self, w: Words, c: Constraint) -> str:
         return f"limiting the search to {c.value}"
 
-    def replacements(self, rx: Relaxer, c: Constraint, rows: np.ndarray, need: int) -> list[Relaxation]:
+    def summary(self, w: Words, q: Query, currency: str) -> str | None:
+        """'in Lisbon', or 'in Alfama, Lisbon' with a neighbourhood to be near."""
+        found = q.find(self.name)
+        if found is None:
+            return None
+        near = q.find(Neighbourhood.name)
+        return f"in {near.value[1]}, {found.value}" if near is not None else f"in {found.value}"
+
+    def described(self, value: Any, knowledge: Knowledge | None, currency: str | None) -> str:
+        return str(value)
+
+    def replacements(self, rx: Relaxing, c: Constraint, rows: Array, need: int) -> list[Relaxation]:
         if elsewhere(c.value):
             return self._far(rx, c, c.value, rows, need)
         catalog = rx.evaluator.catalog
@@ -99,7 +112,7 @@ class Location(Attribute):
         return found
 
     @staticmethod
-    def _far(rx: Relaxer, c: Constraint, far: UnknownPlace, rows: np.ndarray, need: int) -> list[Relaxation]:
+    def _far(rx: Relaxing, c: Constraint, far: UnknownPlace, rows: Array, need: int) -> list[Relaxation]:
         """A place we hold no stays in: the nearest destinations with enough places, then the best-stocked one.
 
         The nearest are what a traveller bound for Nairobi can use ("Cape
@@ -154,53 +167,66 @@ class Neighbourhood(Attribute):
     ops = frozenset({"near", "within_km"})
     salience = 5
     sentence = 3
+    report_order = 1
+    request_order = 1
     tied_to_place = True  # a neighbourhood belongs to its destination
     ranks_by_distance = True
+
+    def requested(self, r: Request) -> list[Constraint]:
+        """A neighbourhood, given as (destination, name), is a preference to be near."""
+        return [Constraint(self.name, "near", tuple(r.neighbourhood), strength=SOFT)] if r.neighbourhood else []
 
     @staticmethod
     def radius(knowledge: Knowledge, c: Constraint) -> float:
         return float(c.value[2]) if c.op == "within_km" else near_km(knowledge)
 
-    def km(self, ev: QueryEvaluator, c: Constraint, rows: Rows) -> np.ndarray:
+    def km(self, ev: Evaluating, c: Constraint, rows: Rows) -> Array:
         destination, name = c.value[0], c.value[1]
         found = ev.catalog.places.neighbourhood(destination, name)
         if found is None:
             raise UnknownValueError("neighbourhood", name, [])
         return haversine_km(ev.catalog.lat[rows], ev.catalog.lon[rows], found.latitude, found.longitude)
 
-    def mask(self, ev: QueryEvaluator, c: Constraint, rows: Rows) -> np.ndarray:
+    def mask(self, ev: Evaluating, c: Constraint, rows: Rows) -> Array:
         return np.asarray(self.km(ev, c, rows) <= self.radius(ev.knowledge, c))
 
-    def graded(self, ev: QueryEvaluator, c: Constraint, rows: np.ndarray, similarity: Similarity) -> np.ndarray:
+    def graded(self, ev: Evaluating, c: Constraint, rows: Array, similarity: Likeness) -> Array:
         radius = self.radius(ev.knowledge, c)
         return (self.km(ev, c, rows) - radius) / max(radius, 1.0)
 
-    def check(self, engine: Engine, c: Constraint) -> None:
+    def check(self, engine: Checking, c: Constraint) -> None:
         if engine.catalog.places.neighbourhood(c.value[0], c.value[1]) is None:
             raise UnknownValueError("neighbourhood", str(c.value[1]),
                                     engine.normaliser.neighbourhoods.suggestions(str(c.value[1])))
 
-    def value(self, w: Wording, c: Constraint) -> str:
+    def value(self, w: Words, c: Constraint) -> str:
         return f"{c.value[1]}" + (f" (within {c.value[2]:g} km)" if c.op == "within_km" else "")
 
-    def noun(self, w: Wording, c: Constraint) -> str:
+    def noun(self, w: Words, c: Constraint) -> str:
         return f"being near {self.value(w, c)}"
 
-    def met(self, w: Wording, c: Constraint, row: int, stay_total: float | None) -> str:
+    def met(self, w: Words, c: Constraint, row: int, stay_total: float | None) -> str:
         return f"Near {c.value[1]}"
 
-    def missed(self, w: Wording, c: Constraint, row: int, stay_total: float | None, km: float | None) -> str:
+    def missed(self, w: Words, c: Constraint, row: int, stay_total: float | None, km: float | None) -> str:
         return f"{km:.1f} km from {c.value[1]}" if km is not None else f"not near {c.value[1]}"
 
-    def condition(self, w: Wording, c: Constraint) -> str:
+    def condition(self, w: Words, c: Constraint) -> str:
         return f"near {self.value(w, c)}"
 
-    def soft_reason(self, ev: QueryEvaluator, w: Wording, c: Constraint, row: int,
-                    stay_total: float | None) -> tuple[str, str]:
-        km = float(self.km(ev, c, np.array([row]))[0])
-        return self.name, f"{km:.1f} km from {c.value[1]}"
+    def described(self, value: Any, knowledge: Knowledge | None, currency: str | None) -> str:
+        """'near Alfama (1.5 km)' from a recorded [destination, name, radius]."""
+        if isinstance(value, (list, tuple)) and len(value) >= 2:
+            radius = value[2] if len(value) > 2 and is_number(value[2]) else None
+            return f"near {value[1]}" + (f" ({radius:g} km)" if radius is not None else "")
+        return f"near {value}"
 
-    def replacements(self, rx: Relaxer, c: Constraint, rows: np.ndarray, need: int) -> list[Relaxation]:
+    def soft_reason(self, ev: Evaluating, w: Words, c: Constraint, row: int,
+                    stay_total: float | None) -> tuple[float, str]:
+        km = float(self.km(ev, c, np.array([row]))[0])
+        return self.salience, f"{km:.1f} km from {c.value[1]}"
+
+    def replacements(self, rx: Relaxing, c: Constraint, rows: Array, need: int) -> list[Relaxation]:
         value = rx.kth(self.km(rx.evaluator, c, rows), need)
         if value is None:
             return []

@@ -5,10 +5,12 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..attributes import AMENITIES, REGISTRY
 from ..engine import Engine
 from ..errors import InvalidValueError
 from ..money import is_currency_code
@@ -146,6 +148,8 @@ def query_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check-in", type=iso_date, metavar="YYYY-MM-DD", help="arrival date, e.g. 2027-03-04")
     parser.add_argument("--check-out", type=iso_date, metavar="YYYY-MM-DD", help="departure date, after --check-in")
     parser.add_argument("--min-rating", type=rating, help="lowest rating, 0 to 5 (places need a few reviews)")
+    parser.add_argument("--centre-km", type=positive_number, metavar="KM",
+                        help="at most this far from the centre of the destination, e.g. 1")
     parser.add_argument("--context", action="append", default=[], metavar="KEY=VALUE",
                         help="traveller context for the rules, e.g. pets=true purpose=work")
     parser.add_argument("--must", action="append", default=[], metavar="ATTRIBUTE",
@@ -187,10 +191,7 @@ def query_from_args(args: argparse.Namespace, engine: Engine) -> Query:
                                 "--check-in/--check-out")
     if args.budget_scope == "stay" and args.max_price is None:
         raise InvalidValueError("--budget-scope stay says how to read --max-price, which is not given")
-    defaults = engine.knowledge.settings["priorities"]
-    priorities = {**{a: int(defaults["must"]) for a in _priorities(args.must, "--must", args, engine)},
-                  **{a: int(defaults["flexible"]) for a in _priorities(args.flexible, "--flexible", args, engine)}}
-    return build_query(
+    query = build_query(
         location=location,
         neighbourhood=neighbourhood,
         max_price=args.max_price,
@@ -206,10 +207,14 @@ def query_from_args(args: argparse.Namespace, engine: Engine) -> Query:
         nights=args.nights,
         dates=dates,
         min_rating=args.min_rating,
+        centre_km=args.centre_km,
         context=_context(args.context, engine),
-        priorities=priorities,
         min_results=args.min_results,
     )
+    defaults = engine.knowledge.settings["priorities"]
+    priorities = {**{a: int(defaults["must"]) for a in _priorities(args.must, "--must", query, engine)},
+                  **{a: int(defaults["flexible"]) for a in _priorities(args.flexible, "--flexible", query, engine)}}
+    return replace(query, priorities=priorities)
 
 
 def today() -> date:
@@ -236,26 +241,26 @@ def _stay(args: argparse.Namespace, engine: Engine) -> StayDates | None:
     return dates
 
 
-def _priorities(names: list[str], flag: str, args: argparse.Namespace, engine: Engine) -> list[str]:
-    """--must/--flexible name an attribute (or amenities:ID) the query constrains; anything else has no effect."""
-    asked = {"location": args.location, "neighbourhood": args.neighbourhood,
-             "price_per_night": args.max_price is not None and args.budget_scope == "night",
-             "total_price": args.max_price is not None and args.budget_scope == "stay",
-             "min_price": args.min_price, "accommodates": args.guests, "bedrooms": args.bedrooms,
-             "property_type": args.types, "room_type": args.room_type, "rating": args.min_rating,
-             "nights": args.nights or args.check_in, "dates": args.check_in}
-    amenities = {engine.normaliser.amenity(a).value for a in args.amenity}
+def _priorities(names: list[str], flag: str, query: Query, engine: Engine) -> list[str]:
+    """--must/--flexible name an attribute the query constrains, or an amenity it requires (amenities:ID).
+
+    Anything else has no effect: a priority decides what a repair gives up,
+    and a nice-to-have amenity is never given up.
+    """
+    known = [a.name for a in REGISTRY.values() if not a.list_slot]
+    asked = {c.attribute for c in query.constraints}
+    required = {c.value for c in query.hard if c.attribute == AMENITIES.name}
     for name in names:
         attribute, _, amenity = name.partition(":")
-        if attribute == "amenities" and amenity:
-            if engine.normaliser.amenity(amenity).value not in amenities:
+        if attribute == AMENITIES.name and amenity:
+            if engine.normaliser.amenity(amenity).value not in required:
                 raise InvalidValueError(f"{flag} {name} has no effect: --amenity {amenity} is not asked for")
             continue
-        if attribute not in asked:
-            hint = (f"; for an amenity write amenities:{name}" if name in engine.knowledge.amenities else "")
-            raise InvalidValueError(f"{flag} takes an attribute ({', '.join(asked)}) or amenities:ID, "
+        if attribute not in known:
+            hint = (f"; for an amenity write {AMENITIES.name}:{name}" if name in engine.knowledge.amenities else "")
+            raise InvalidValueError(f"{flag} takes an attribute ({', '.join(known)}) or {AMENITIES.name}:ID, "
                                     f"not {name!r}{hint}")
-        if not asked[attribute]:
+        if attribute not in asked:
             raise InvalidValueError(f"{flag} {name} has no effect: the search has no {attribute.replace('_', ' ')}")
     return names
 
