@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from constraints import Engine
+from constraints import Engine, attributes
 from constraints.errors import InvalidValueError, UnknownValueError
 from constraints.text import fold
 from constraints.trip_mentions import PLACE_WORD
@@ -488,24 +488,8 @@ class MessageReader:
 
     def _removals(self) -> None:
         for attribute in priority_words.attributes_named(self.folded):
-            if attribute == "price_per_night":
-                self._set("budget", None)
-                self._set("budget_min", None)
-                self._set("budget_flexible", True)
-            elif attribute == "dates":
-                for slot in ("check_in", "check_out", "nights"):
-                    self._set(slot, None)
-            elif attribute == "rating":
-                self._set("min_rating", None)
-            elif attribute == "property_type":
-                self._set("property_type", None)
-            elif attribute == "bedrooms":
-                self._set("bedrooms", None)
-            elif attribute == "neighbourhood":
-                self._set("neighbourhood", None)
-                self._set("near_km", None)
-            elif attribute == "centre":
-                self._set("centre_km", None)
+            for slot, value in attributes.of(attribute).forgotten().items():
+                self._set(slot, value)
         if priority_words.names_pets(self.folded) and "amenities" not in self.reading.candidates:
             self._set("pets", False)
 
@@ -516,9 +500,7 @@ class MessageReader:
             return
         targets = [f"amenities:{a}" for a in self._mentioned_amenity_ids()]
         for attribute in priority_words.attributes_named(self.folded):
-            targets.append(attribute)
-            if attribute == "price_per_night":
-                targets.append("total_price")
+            targets.extend(attributes.of(attribute).priority_names())
         for target in targets:
             priorities[target] = word
         if targets:

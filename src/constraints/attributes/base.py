@@ -260,6 +260,14 @@ class Attribute(ABC):
         """Slot updates that remove a traveller's constraint."""
         return {}
 
+    def forgotten(self) -> Slots:
+        """Slot updates for "forget the <attribute>": whatever constraint on it the traveller set."""
+        return {}
+
+    def priority_names(self) -> tuple[str, ...]:
+        """The attributes "the <attribute> is a must" sets a priority on (the budget covers both prices)."""
+        return (self.name,)
+
     def slots_for(self, c: Constraint) -> Slots:
         """Slot updates that put a (new) constraint in place."""
         return {}

@@ -101,5 +101,8 @@ class Centre(Attribute):
     def cleared(self, c: Constraint) -> Slots:
         return {"centre_km": None}
 
+    def forgotten(self) -> Slots:
+        return {"centre_km": None}
+
     def slots_for(self, c: Constraint) -> Slots:
         return {"centre_km": float(c.value)}

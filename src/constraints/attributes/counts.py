@@ -80,6 +80,9 @@ class AtLeast(Attribute):
     def cleared(self, c: Constraint) -> Slots:
         return {self.slot: None} if self.slot else {}
 
+    def forgotten(self) -> Slots:
+        return {self.slot: None} if self.slot else {}
+
     def slots_for(self, c: Constraint) -> Slots:
         return {self.slot: float(c.value)} if self.slot else {}
 

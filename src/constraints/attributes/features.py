@@ -210,6 +210,9 @@ class PropertyType(Attribute):
     def cleared(self, c: Constraint) -> Slots:
         return {"property_type": None}
 
+    def forgotten(self) -> Slots:
+        return {"property_type": None}
+
     def slots_for(self, c: Constraint) -> Slots:
         return {"property_type": c.value[0]}
 
@@ -345,6 +348,9 @@ class Rating(Attribute):
         return [made] if made else []
 
     def cleared(self, c: Constraint) -> Slots:
+        return {"min_rating": None}
+
+    def forgotten(self) -> Slots:
         return {"min_rating": None}
 
     def slots_for(self, c: Constraint) -> Slots:

@@ -95,6 +95,12 @@ class PricePerNight(Attribute):
     def cleared(self, c: Constraint) -> Slots:
         return {"budget": None, "budget_flexible": True}
 
+    def forgotten(self) -> Slots:
+        return {"budget": None, "budget_min": None, "budget_flexible": True}
+
+    def priority_names(self) -> tuple[str, ...]:
+        return (self.name, "total_price")
+
     def slots_for(self, c: Constraint) -> Slots:
         return {"budget": float(c.value), "budget_scope": "night", "budget_flexible": False}
 

@@ -241,6 +241,9 @@ class Neighbourhood(Attribute):
     def cleared(self, c: Constraint) -> Slots:
         return {"near_km": None} if c.op == "within_km" else {"neighbourhood": None, "near_km": None}
 
+    def forgotten(self) -> Slots:
+        return {"neighbourhood": None, "near_km": None}
+
     def slots_for(self, c: Constraint) -> Slots:
         if c.op == "within_km":
             return {"neighbourhood": c.value[1], "near_km": float(c.value[2])}

@@ -155,6 +155,9 @@ class Dates(StayPart):
     def cleared(self, c: Constraint) -> Slots:
         return dict(_NO_STAY)
 
+    def forgotten(self) -> Slots:
+        return dict(_NO_STAY)
+
     def slots_for(self, c: Constraint) -> Slots:
         v = c.value
         return {"check_in": v.check_in.isoformat(), "check_out": v.check_out.isoformat(), "nights": float(v.nights)}
