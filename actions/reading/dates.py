@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from constraints.query import StayDates
+from constraints.query import StayDates, stay_fault
 
 from .date_phrases import (
     _RE_AND_BEFORE,
@@ -36,6 +36,7 @@ from .nights import _RE_NIGHTS_GATE, _nights_in
 from .results import DateProblem
 from .scan import _RE_BETWEEN_BEFORE, _before, _words
 from .text import _normalise
+from .vocab import MAX_NIGHTS
 
 
 def _resolve_start(atom: _DateAtom, today: date, end_hint: _DateAtom | None) -> tuple[date, date | None]:
@@ -318,14 +319,16 @@ def _fallback(t: str, today: date, length: int | None) -> StayDates | DateProble
 
 
 def _finish(start: date, end: date | None, today: date) -> StayDates | DateProblem:
+    """The stay said, or why it cannot be booked: the engine's rule (`stay_fault`), in the reader's words."""
     if start < today:
         return DateProblem("past", f"{_fmt(start)} is in the past (today is {_fmt(today)}).", start, end)
     if end is None:
         return DateProblem("unclear", f"I have check-in on {_fmt(start)}: how many nights, or when do you leave?",
                            check_in=start)
-    if end <= start:
+    fault = stay_fault(start, end, today, MAX_NIGHTS)
+    if fault == "reversed":
         return DateProblem("reversed", f"Check-out ({_fmt(end)}) must be after check-in ({_fmt(start)}).", start, end)
-    if (end - start).days > 365:
-        return DateProblem("too_long", f"{(end - start).days} nights is longer than we can book (365 at most).",
-                           start, end)
+    if fault == "too_long":
+        return DateProblem("too_long", f"{(end - start).days} nights is longer than we can book "
+                                       f"({MAX_NIGHTS} at most).", start, end)
     return StayDates(start, end)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from constraints.knowledge import DEFAULT_DIRECTORY
+from constraints.knowledge import DEFAULT_DIRECTORY, load_settings
 from constraints.phrases import PHRASES_DIRECTORY, Phrases, load_phrases
 
 
@@ -24,6 +24,8 @@ def _phrase_directory() -> Path:
 
 
 PHRASES: Phrases = load_phrases(_phrase_directory())
+#: the longest stay the engine books (engine.yml `limits: max_nights`), so the reader questions the same stays
+MAX_NIGHTS = int(load_settings(_phrase_directory())["limits"]["max_nights"])
 
 
 def phrase_alt(phrases: Iterable[str]) -> str:

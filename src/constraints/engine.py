@@ -24,7 +24,7 @@ from .knowledge import Knowledge, load_knowledge
 from .masks import QueryEvaluator, Similarity
 from .money import currency_name
 from .normalise import Normaliser
-from .query import MONEY_ATTRIBUTES, Constraint, Query, StayDates
+from .query import MONEY_ATTRIBUTES, Constraint, Query, StayDates, stay_fault
 from .rank import Ranking, rank
 from .relax import Relaxer, diagnose
 from .results import Result, SearchResult
@@ -107,12 +107,13 @@ class Engine:
         One rule for the chat and the CLI: in the future, in order, within the
         longest stay we book, and inside the calendar when there is one.
         """
-        if stay.check_in < today:
-            return f"{stay.check_in:%d %B %Y} is in the past (today is {today:%d %B %Y})."
-        if stay.nights < 1:
-            return "Check-out has to be after check-in."
         most = int(self.knowledge.setting("limits", "max_nights"))
-        if stay.nights > most:
+        fault = stay_fault(stay.check_in, stay.check_out, today, most)
+        if fault == "past":
+            return f"{stay.check_in:%d %B %Y} is in the past (today is {today:%d %B %Y})."
+        if fault == "reversed":
+            return "Check-out has to be after check-in."
+        if fault == "too_long":
             return f"{stay.nights} nights is longer than I can book ({most} at most)."
         calendar = self.availability
         if calendar is not None:

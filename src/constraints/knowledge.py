@@ -32,10 +32,16 @@ from .yaml_lines import line_of, load_yaml
 __all__ = [
     "DEFAULT_DIRECTORY", "PLACE_ALIASES_FILE", "Amenity", "ContextKey", "DerivedConstraint", "Destination",
     "Knowledge", "Neighbourhood", "PlaceAlias", "PropertyType", "RoomType", "Rule", "load_knowledge",
+    "load_settings",
 ]
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "knowledge"
 PLACE_ALIASES_FILE = "place_aliases.yml"
+
+
+def load_settings(directory: Path | str | None = None) -> dict[str, Any]:
+    """Only engine.yml, checked: for readers that need a limit but not the whole knowledge base."""
+    return _load_settings((Path(directory) if directory else DEFAULT_DIRECTORY) / "engine.yml")
 
 
 def load_knowledge(directory: Path | str | None = None) -> Knowledge:

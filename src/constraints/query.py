@@ -43,6 +43,21 @@ class StayDates:
         return f"{self.check_in.isoformat()} to {self.check_out.isoformat()}"
 
 
+def stay_fault(check_in: date, check_out: date, today: date, max_nights: int) -> str | None:
+    """What makes a stay unbookable, as one word: "past", "reversed" or "too_long" (None: nothing).
+
+    The one rule the engine (`Engine.stay_problem`) and the chat's date reader
+    share, so a stay the reader accepts is one the engine searches.
+    """
+    if check_in < today:
+        return "past"
+    if check_out <= check_in:
+        return "reversed"
+    if (check_out - check_in).days > max_nights:
+        return "too_long"
+    return None
+
+
 @dataclass(frozen=True)
 class Constraint:
     """One condition on a property.
