@@ -19,6 +19,7 @@ from . import parsing
 from .engine_holder import engine, today
 from .extraction import read_message
 from .offers import place_offers
+from .reading.vocab import PHRASES
 from .rendering import Message, button, details_message, lower_first, offer_title
 from .responding import guarded, search_and_reply, send
 from .search_state import query_from_slots, slot_updates_for_change
@@ -277,16 +278,18 @@ class ActionApplyOffer(Action):
         if len(candidates) == 1 and kinds:
             return candidates[0]
         repairs = all(o["kind"] != "critique" for o in offers)
-        if repairs and (intent == "affirm" or len(offers) == 1):
+        if repairs and (intent == "affirm" or len(offers) == 1 or (_affirms(words) and not kinds)):
             return offers[0]
         return None
 
 
-# "ok drop the parking" means the offer that drops it, not the one that swaps it
-_OFFER_VERBS = {
-    "drop": {"drop", "without", "remove", "forget", "skip", "lose", "ditch"},
-    "widen": {"raise", "increase", "higher", "up", "extend", "lower", "shorter", "longer", "relax"},
-    "substitute": {"instead", "try", "swap", "switch", "move"},
-}
-_NOT_NAMES = {"the", "a", "an", "ok", "okay", "yes", "to", "it", "that", "one", "please", "lets", "let", "s", "do",
-              "fine", "sure", "then", "and", "of", "with", "option", "suggestion", "i", "we"}
+# the words of knowledge/phrases/offers.yml: "ok drop the parking" means the offer that drops it
+_OFFER_VERBS = {kind: frozenset(fold(w) for w in PHRASES.words("offers", kind))
+                for kind in ("drop", "widen", "substitute")}
+_NOT_NAMES = frozenset(fold(w) for w in PHRASES.words("offers", "not_names"))
+_AFFIRM = tuple(fold(w) for w in PHRASES.words("offers", "affirm"))
+
+
+def _affirms(words: set[str]) -> bool:
+    """"Yes, that would be awesome": a yes that names no offer takes the first (the smallest change)."""
+    return any(set(phrase.split()) <= words for phrase in _AFFIRM)

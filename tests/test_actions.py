@@ -492,3 +492,14 @@ def test_a_departure_and_a_length_of_stay_make_the_arrival():
 def test_the_search_summary_says_each_attribute_in_its_place(slots, said):
     from actions.search_state import describe_search
     assert describe_search(slots, engine_holder.engine()) == said
+
+
+def test_a_yes_to_the_nearest_destinations_takes_the_nearest() -> None:
+    """"Yes, that would be awesome" after "No stays in Nairobi yet. The nearest I have: ..." is not "which one?"."""
+    chat = Conversation({"location": "Nairobi, Kenya", "guests": 2.0})
+    offered = chat.run(ActionRecommend(), "", "search")
+    assert chat.slots["offers"], offered.text
+    first = chat.slots["offers"][0]["label"]
+    taken = chat.run(ActionApplyOffer(), "Yes, that would be awesome", "inform")
+    assert "Which one?" not in taken.text
+    assert chat.slots["shown"] and chat.slots["location"] in first, taken.text

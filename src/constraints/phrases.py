@@ -53,6 +53,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
     "common_words": {"words": _WORDS},
     "mentions": {"before_place": _WORDS, "before_amenity": _WORDS, "wishes": _WORDS,
                  "not_wishes": _WORDS},
+    "offers": {"drop": _WORDS, "widen": _WORDS, "substitute": _WORDS, "affirm": _WORDS, "not_names": _WORDS},
     "tiers": {"cheap": _WORDS, "budget_nouns": _WORDS, "pricey": _WORDS, "mid": _WORDS, "luxury": _WORDS},
     "priorities": {**{attribute: _WORDS for attribute in ("price_per_night", "location", "dates", "accommodates",
                                                           "rating", "property_type", "bedrooms", "neighbourhood",
