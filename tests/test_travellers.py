@@ -248,7 +248,7 @@ def _assert_done_when(played, metrics) -> None:
 
 # Issue 16 is still open: on 2026-12-03 (full replay) 6 of the 1,661 crowd-written turns and 4 of our 312
 # still meet "outside what I can do" or "didn't get that" (e.g. "The 5th is when I want to check out.",
-# "the dog has to be welcome"), and 13 % of the crowd-written dialogues end without places that fit.
+# "the dog has to be welcome"), and 12 % of the crowd-written dialogues end without places that fit.
 # These run and print their figures every time; they are expected to fail until those are fixed, and
 # XPASS says when they are.
 STILL_OPEN = pytest.mark.xfail(reason="issue 16 open: some traveller turns still get a fallback (see the figures)",
