@@ -89,7 +89,10 @@ class Engine:
 
     def prepare(self, query: Query) -> Query:
         """The query with its rule-derived constraints, every value checked, every amount in one currency."""
-        expanded = expand(self.normaliser.locate(self.wishes.apply(query)), self.knowledge.rules)
+        wished = self.wishes.apply(query)
+        located = replace(wished, constraints=tuple(attributes.of(c.attribute).read_again(c, self.normaliser)
+                                                     for c in wished.constraints))
+        expanded = expand(located, self.knowledge.rules)
         for c in expanded.constraints:
             self._check_value(c)
         return self._in_destination_currency(expanded)

@@ -13,7 +13,7 @@ destinations nearest to it instead of a list of names.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -23,7 +23,6 @@ from .gazetteer import Area, GeoPlace, gazetteer, splits
 from .knowledge import DEFAULT_DIRECTORY, Knowledge
 from .phrases import PHRASES_DIRECTORY, load_phrases
 from .places import Places, UnknownPlace
-from .query import Query
 from .text import fold
 
 # Below this similarity (0-100, rapidfuzz ratio) a typo is not corrected silently but asked about
@@ -260,20 +259,6 @@ class Normaliser:
                 problems.append(f"{where}: place '{alias.place}' is neither a destination of locations.yml nor a "
                                 f"city, country or US state the gazetteer knows (write it as \"City, Country\")")
         return problems
-
-    def locate(self, query: Query) -> Query:
-        """The query with each location the catalog does not hold read again, as `location` reads it.
-
-        A chat slot or a CLI flag keeps only a place's name: this turns
-        "Nairobi, Kenya" back into that place and "Sydney, Australia" into
-        Sydney, and raises UnknownValueError for a name that is nowhere.
-        """
-        located = []
-        for c in query.constraints:
-            if c.attribute == "location" and not isinstance(c.value, UnknownPlace) and c.value not in self.locations:
-                c = replace(c, value=self.location(str(c.value)).value)
-            located.append(c)
-        return replace(query, constraints=tuple(located))
 
     def _qualified_destination(self, text: str) -> Resolved | None:
         """A destination named with its country or state, when the qualifier fits it ("Paris, Texas" does not)."""

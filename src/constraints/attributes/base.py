@@ -260,6 +260,10 @@ class Attribute(ABC):
         """Slot updates that remove a traveller's constraint."""
         return {}
 
+    def read_again(self, c: Constraint, normaliser: Normaliser) -> Constraint:
+        """The constraint with its value read again from the name a chat slot or a CLI flag kept."""
+        return c
+
     def forgotten(self) -> Slots:
         """Slot updates for "forget the <attribute>": whatever constraint on it the traveller set."""
         return {}

@@ -10,6 +10,7 @@ import numpy as np
 from ..errors import UnknownValueError
 from ..geo import haversine_km
 from ..knowledge import Knowledge
+from ..normalise import Normaliser
 from ..places import UnknownPlace
 from ..query import SOFT, Constraint, Query, Request
 from .base import Array, Attribute, Checking, Evaluating, Likeness, Relaxing, Rows, Slots, Words, is_number
@@ -135,6 +136,12 @@ class Location(Attribute):
             if made:
                 found.append(replace(made, distance_km=float(round(km))))
         return found
+
+    def read_again(self, c: Constraint, normaliser: Normaliser) -> Constraint:
+        """"Nairobi, Kenya" back into that place, "Sydney, Australia" into Sydney (UnknownValueError: nowhere)."""
+        if isinstance(c.value, UnknownPlace) or c.value in normaliser.locations:
+            return c
+        return replace(c, value=normaliser.location(str(c.value)).value)
 
     def cleared(self, c: Constraint) -> Slots:
         return {"location": None}
