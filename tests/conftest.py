@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -155,3 +155,20 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.section("real data")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="module")
+def shipped_engine() -> Iterator[Engine]:
+    """The shipped knowledge and catalog, installed as the action server's engine for one module's tests."""
+    from actions import engine_holder
+
+    engine = engine_holder.load_engine_strict()
+    engine_holder.use_engine(engine)
+    yield engine
+    engine_holder.use_engine(None)
+
+
+@pytest.fixture
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Actions read dates against 2026-11-28, so scripted dates stay in the future."""
+    monkeypatch.setenv("STAYS_TODAY", "2026-11-28")

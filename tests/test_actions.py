@@ -16,23 +16,13 @@ from actions.offers import offer
 from actions.rendering import nearest_places_messages
 from actions.search_actions import ActionApplyOffer, ActionCritique, ActionDetails, ActionRecommend, ActionShowMore
 from actions.start_over import ActionStartOver
-from constraints import Engine
 from tests.rasa_trackers import Conversation, make_tracker
 
 PRICE = re.compile(r"€[\d,]+ a night")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def shipped_engine() -> Engine:
-    engine = engine_holder.load_engine_strict()
-    engine_holder.use_engine(engine)
-    yield engine
-    engine_holder.use_engine(None)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STAYS_TODAY", "2026-11-28")
+# in-process actions on the shipped knowledge and catalog, with today pinned (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("shipped_engine", "fixed_today")
 
 
 def search(conversation: Conversation, text: str, intent: str = "search", entities=(), requested=None):

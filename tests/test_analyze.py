@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
 import random
 import sqlite3
 from collections import Counter
@@ -18,6 +17,7 @@ from constraints import analyze_searches
 from constraints.catalog import build_catalog
 from constraints.catalog_read import CONTRACT_COLUMNS
 from constraints.cli import main
+from tests.engine_oracle import haversine
 
 COORDS = {"Lisbon": (38.7223, -9.1393), "Cascais": (38.6979, -9.4215), "Chamonix": (45.9237, 6.8694)}
 GUESTS = (2, 4, 6, 8, 10, 12)
@@ -122,10 +122,7 @@ def expected_keys(knowledge) -> set[str]:
 def km_from_centre(row: dict[str, Any], knowledge) -> float:
     """Great-circle km from a raw row to its destination's point in locations.yml."""
     centre = knowledge.destinations[row["location"]]
-    p1, p2 = math.radians(float(row["latitude"])), math.radians(centre.latitude)
-    a = (math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2)
-         * math.sin(math.radians(centre.longitude - float(row["longitude"])) / 2) ** 2)
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+    return haversine(float(row["latitude"]), float(row["longitude"]), centre.latitude, centre.longitude)
 
 
 def brute_dominators(rows: list[dict[str, Any]], catalog, knowledge) -> dict[str, int]:

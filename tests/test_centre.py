@@ -8,7 +8,6 @@ read back from the engine.
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 import yaml
@@ -17,13 +16,7 @@ from actions.search_state import query_from_slots, slot_updates_for_change
 from constraints import Constraint, InvalidValueError, build_query
 from constraints.attributes import REGISTRY
 from constraints.cli import main
-
-
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+from tests.engine_oracle import haversine
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +24,8 @@ def lisbon_km(knowledge_dir, fixture_rows) -> dict[str, float]:
     """Each fixture place in Lisbon and its distance from the centre, from the raw files."""
     places = yaml.safe_load((knowledge_dir / "locations.yml").read_text(encoding="utf-8"))["destinations"]
     centre = next(p for p in places if p["name"] == "Lisbon")
-    return {row["id"]: _haversine_km(float(row["latitude"]), float(row["longitude"]),
-                                     centre["latitude"], centre["longitude"])
+    return {row["id"]: haversine(float(row["latitude"]), float(row["longitude"]),
+                                 centre["latitude"], centre["longitude"])
             for row in fixture_rows if row["location"] == "Lisbon"}
 
 

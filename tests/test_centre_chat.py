@@ -7,38 +7,23 @@ against locations.yml's point, not the engine's own arithmetic.
 """
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from actions import engine_holder
 from actions.forms import ValidateSearchForm
 from actions.search_actions import ActionApplyOffer, ActionRecommend
-from constraints import Engine
+from tests.engine_oracle import haversine
 from tests.rasa_trackers import Conversation
 
-
-@pytest.fixture(scope="module", autouse=True)
-def shipped_engine() -> Engine:
-    engine = engine_holder.load_engine_strict()
-    engine_holder.use_engine(engine)
-    yield engine
-    engine_holder.use_engine(None)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STAYS_TODAY", "2026-11-28")
+# in-process actions on the shipped knowledge and catalog, with today pinned (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("shipped_engine", "fixed_today")
 
 
 def km_from_centre(property_id: str) -> float:
     engine = engine_holder.engine()
     record = engine.show(property_id)
     centre = engine.knowledge.destinations[record["location"]]
-    p1, p2 = math.radians(record["latitude"]), math.radians(centre.latitude)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(centre.longitude - record["longitude"]) / 2) ** 2)
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+    return haversine(record["latitude"], record["longitude"], centre.latitude, centre.longitude)
 
 
 def test_nothing_that_close_offers_a_wider_radius_and_taking_it_keeps_the_rest():

@@ -10,7 +10,6 @@ from datetime import date
 
 import pytest
 
-from actions import engine_holder
 from actions.extraction import read_message
 from actions.forms import ValidateSearchForm
 from actions.reading.wishes import MAX_SHARE, MAX_WISH_WORDS, MAX_WISHES, wishes_in
@@ -24,17 +23,8 @@ TODAY = date(2026, 11, 28)
 RESULT_LINE = re.compile(r"^\d+\. (.+?) — ", re.M)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def shipped_engine() -> Engine:
-    engine = engine_holder.load_engine_strict()
-    engine_holder.use_engine(engine)
-    yield engine
-    engine_holder.use_engine(None)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("STAYS_TODAY", "2026-11-28")
+# in-process actions on the shipped knowledge and catalog, with today pinned (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("shipped_engine", "fixed_today")
 
 
 def say(chat: Conversation, text: str, intent: str = "search", **kwargs):
