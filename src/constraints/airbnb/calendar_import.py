@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..availability import WINDOW_PREFIX
 from .cells import as_text, by_unique, parse_price
-from .files import AirbnbImportError, read_csv, read_header
+from .files import AirbnbImportError, read_csv, require_columns
 from .report import CalendarImport
 
 CALENDAR_COLUMNS_REQUIRED = ["listing_id", "date", "available", "price"]
@@ -25,12 +25,7 @@ def import_calendar(path: Path | str, catalog_frame: pd.DataFrame) -> CalendarIm
     """
     started = time.perf_counter()
     path = Path(path)
-    header = read_header(path, "Calendar")
-    missing = [c for c in CALENDAR_COLUMNS_REQUIRED if c not in header]
-    if missing:
-        raise AirbnbImportError(
-            f"{path} is not an Inside Airbnb calendar file: it lacks the column(s) {', '.join(missing)}"
-        )
+    require_columns(path, "Calendar", CALENDAR_COLUMNS_REQUIRED)
     raw = read_csv(path, "Calendar", usecols=CALENDAR_COLUMNS_REQUIRED, dtype=str)
     result = calendar_runs(raw, catalog_frame["id"].astype(str))
     result.seconds = time.perf_counter() - started

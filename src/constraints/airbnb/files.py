@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,16 @@ def read_header(path: Path, what: str) -> list[str]:
     require_file(path, what)
     header = read_csv(path, what, nrows=0)
     return [str(c).strip() for c in header.columns]
+
+
+def require_columns(path: Path, what: str, required: Iterable[str]) -> None:
+    """A file of the wrong kind is refused in one line naming what it lacks ("Listings", "Calendar")."""
+    header = read_header(path, what)
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise AirbnbImportError(
+            f"{path} is not an Inside Airbnb {what.lower()} file: it lacks the column(s) {', '.join(missing)}"
+        )
 
 
 def read_csv(path: Path, what: str, **options: Any) -> pd.DataFrame:

@@ -60,7 +60,7 @@ from .cells import (
     parse_bathrooms_text,
     parse_price,
 )
-from .files import AirbnbImportError, read_csv, read_header
+from .files import AirbnbImportError, read_csv, require_columns
 from .report import ImportReport
 
 LISTING_COLUMNS_REQUIRED = ["id", "name", "latitude", "longitude", "property_type", "room_type",
@@ -76,12 +76,7 @@ MAX_PRICE = 1_000_000
 def read_listings(path: Path | str) -> pd.DataFrame:
     """The columns the importer uses, as text; raises AirbnbImportError for unusable files."""
     path = Path(path)
-    header = read_header(path, "Listings")
-    missing = [c for c in LISTING_COLUMNS_REQUIRED if c not in header]
-    if missing:
-        raise AirbnbImportError(
-            f"{path} is not an Inside Airbnb listings file: it lacks the column(s) {', '.join(missing)}"
-        )
+    require_columns(path, "Listings", LISTING_COLUMNS_REQUIRED)
     wanted = set(LISTING_COLUMNS_REQUIRED) | set(LISTING_COLUMNS_OPTIONAL)
     frame = read_csv(path, "Listings", usecols=lambda c: c in wanted, dtype=str)
     for column in LISTING_COLUMNS_OPTIONAL:
