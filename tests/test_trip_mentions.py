@@ -12,8 +12,7 @@ import pytest
 
 from constraints import Engine
 from constraints.phrases import load_phrases
-from constraints.text import fold
-from constraints.trip_mentions import TripMentions, trip_mentions
+from constraints.trip_mentions import TripMentions, place_words, trip_mentions
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +22,10 @@ def shipped() -> Engine:
 
 @pytest.fixture(scope="module")
 def mentions(shipped: Engine):
-    place_words = frozenset(fold(w) for w in load_phrases(shipped.knowledge.directory)
-                            .words("mentions", "before_place"))
+    words = place_words(load_phrases(shipped.knowledge.directory))
 
     def read(text: str) -> TripMentions:
-        return trip_mentions(text, shipped.normaliser, place_words)
+        return trip_mentions(text, shipped.normaliser, words)
     return read
 
 

@@ -41,8 +41,7 @@ from constraints.catalog import load_catalog
 from constraints.engine import Engine
 from constraints.knowledge import load_knowledge
 from constraints.phrases import load_phrases
-from constraints.text import fold
-from constraints.trip_mentions import TripMentions, trip_mentions
+from constraints.trip_mentions import TripMentions, place_words, trip_mentions
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +76,7 @@ class TripRescue(GraphComponent):
             knowledge = load_knowledge(os.environ.get("STAYS_KNOWLEDGE") or None)
             catalog = os.environ.get("STAYS_CATALOG") or knowledge.directory / "catalog.csv"
             self._engine = Engine(knowledge, load_catalog(catalog, knowledge))
-            self._place_words = frozenset(fold(w) for w in load_phrases(knowledge.directory)
-                                          .words("mentions", "before_place"))
+            self._place_words = place_words(load_phrases(knowledge.directory))
         return trip_mentions(text, self._engine.normaliser, self._place_words)
 
     def process(self, messages: list[Message]) -> list[Message]:

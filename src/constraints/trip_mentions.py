@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from .errors import UnknownValueError
 from .normalise import Normaliser
+from .phrases import Phrases
 from .text import fold
 
 #: a word of a place name; dots and apostrophes stay inside ("S.D", "Martha's")
@@ -54,6 +55,11 @@ class TripMentions:
 
     def __bool__(self) -> bool:
         return bool(self.places or self.amenities or self.property_types)
+
+
+def place_words(phrases: Phrases) -> frozenset[str]:
+    """The folded words after which a name is meant as a place (phrases/mentions.yml `before_place`)."""
+    return frozenset(fold(w) for w in phrases.words("mentions", "before_place"))
 
 
 def trip_mentions(text: str, normaliser: Normaliser, place_words: frozenset[str]) -> TripMentions:
