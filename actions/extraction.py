@@ -20,7 +20,7 @@ from typing import Any
 from constraints import Engine, attributes
 from constraints.errors import InvalidValueError, UnknownValueError
 from constraints.text import fold
-from constraints.trip_mentions import PLACE_WORD
+from constraints.trip_mentions import PLACE_WORD, trip_mentions
 
 from . import parsing
 from .reading import mentions
@@ -127,7 +127,11 @@ class MessageReader:
                    if not (m.corrected and mentions.all_common_words(m.matched))]  # "higher" is no typo of a place
         found = tagged if any(self._knows_place(v) for v in tagged) or not scanned else scanned
         if not found and self.intent in ("search", "inform", "set_priority"):
-            found = [self._grown_place(name, self.text.find(name)) for name in self._unknown_place_named()]
+            # "we r going to long beach, ca": no tag, no capital, but the gazetteer knows the words
+            named = trip_mentions(self.text, self.engine.normaliser, mentions.PLACE_WORDS).places \
+                if len(self.folded.split()) <= self._reading_setting("place_scan_max_words", 60) else ()
+            found = [named[-1].text] if named else [self._grown_place(name, self.text.find(name))
+                                                    for name in self._unknown_place_named()]
         if found:
             self._set("location", self._qualified(found))
         neighbourhoods = self._entity_values("neighbourhood")
@@ -191,9 +195,12 @@ class MessageReader:
             return False
         if self.requested == slot or (slot == "location" and mentions.after_place_word(self.text, start)):
             return True
-        reading = self.engine.knowledge.settings.get("reading") or {}
-        minimum = float(reading.get("did_you_mean_min", mentions.DID_YOU_MEAN_MIN))
+        minimum = self._reading_setting("did_you_mean_min", mentions.DID_YOU_MEAN_MIN)
         return mentions.similarity(value, known) >= minimum
+
+    def _reading_setting(self, name: str, default: float) -> float:
+        """engine.yml `reading:`, where a knowledge base may leave a setting to its default."""
+        return float((self.engine.knowledge.settings.get("reading") or {}).get(name, default))
 
     def _answer_to_where(self) -> None:
         """A short answer to "where?" that set nothing else is the place, known or not.
@@ -369,13 +376,23 @@ class MessageReader:
                 return parsing.StayDates(problem.check_in, date.fromisoformat(half["check_out"]))
             self._set("partial_stay", {"check_in": problem.check_in.isoformat()})
         elif problem.kind == "unclear" and problem.check_out is not None:
-            if half.get("check_in") and date.fromisoformat(half["check_in"]) < problem.check_out:
-                return parsing.StayDates(date.fromisoformat(half["check_in"]), problem.check_out)
+            if half.get("check_in"):
+                arrival = date.fromisoformat(half["check_in"])
+                departure = self._departure_after(arrival, problem.check_out)
+                if arrival < departure:
+                    return parsing.StayDates(arrival, departure)
             if known_nights:
                 return parsing.StayDates(problem.check_out - timedelta(days=int(known_nights)), problem.check_out)
             self._set("partial_stay", {"check_out": problem.check_out.isoformat()})
         self.reading.notes.append(problem.message)
         return None
+
+    def _departure_after(self, arrival: date, departure: date) -> date:
+        """"the 9th" said after "I check in on the 4th of March" is 9 March: read as after the arrival."""
+        if departure > arrival:
+            return departure
+        again = parsing.parse_dates(self.text, arrival)
+        return again.check_out if isinstance(again, parsing.DateProblem) and again.check_out else departure
 
     def _rating(self) -> None:
         good = float(self.engine.knowledge.setting("rating", "good"))

@@ -493,3 +493,18 @@ def test_a_yes_to_the_nearest_destinations_takes_the_nearest() -> None:
     taken = chat.run(ActionApplyOffer(), "Yes, that would be awesome", "inform")
     assert "Which one?" not in taken.text
     assert chat.slots["shown"] and chat.slots["location"] in first, taken.text
+
+
+def test_a_bare_departure_day_after_a_kept_arrival_is_read_after_it():
+    """"and leave on the 9th" after "I check in on the 4th of March" is 9 March, not 9 December."""
+    conversation = Conversation(slots={"location": "Lisbon"})
+    search(conversation, "I check in on the 4th of March", intent="inform")
+    search(conversation, "and leave on the 9th", intent="inform")
+    assert (conversation.slots["check_in"], conversation.slots["check_out"]) == ("2027-03-04", "2027-03-09")
+
+
+def test_a_lower_case_place_with_its_state_is_read_without_a_tag():
+    """"we r going to long beach, ca in march": no entity, no capital, still a place and no wish."""
+    turn = search(Conversation(), "we r going to long beach, ca in march")
+    assert "long beach" in str(turn.slot("location")).lower()
+    assert "Noted" not in turn.text

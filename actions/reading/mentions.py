@@ -18,11 +18,14 @@ from collections.abc import Iterable
 from rapidfuzz import fuzz, process
 
 from constraints.text import fold
+from constraints.trip_mentions import place_words
 
-from .vocab import _BEFORE_AMENITY, _BEFORE_PLACE, _CALENDAR_WORDS, COMMON_WORDS
+from .vocab import _BEFORE_AMENITY, _BEFORE_PLACE, _CALENDAR_WORDS, COMMON_WORDS, PHRASES
 
 #: used when a knowledge base's engine.yml has no `reading:` section
 DID_YOU_MEAN_MIN = 80.0
+#: the folded words after which a name is meant as a place ("in", "to", "visiting")
+PLACE_WORDS = place_words(PHRASES)
 
 # a capitalised name (up to three words) after a place word: "a place in Atlantis"
 _RE_PLACE_AFTER = re.compile(rf"\b(?i:{_BEFORE_PLACE})\s+((?:[A-Z][\w'’-]+)(?:\s+[A-Z][\w'’-]+){{0,2}})")
