@@ -184,7 +184,9 @@ class Services:
     def start_rasa(self) -> None:
         command = [
             str(VENV_BIN / "rasa"), "run", "--enable-api", "--interface", "127.0.0.1",
-            "--port", str(self.ports.rasa), "--auth-token", self.token,
+            # "--auth-token=…" in one word: a random token may begin with "-", which argparse would take
+            # for an option ("--auth-token: expected one argument")
+            "--port", str(self.ports.rasa), f"--auth-token={self.token}",
             "--cors", *self.web_origins,
             "--model", str(self.model), "--endpoints", str(self.endpoints),
             "--credentials", str(RASA_DIR / "credentials.yml"),
