@@ -128,8 +128,9 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):
         pytest.fail(f"no trained model at {model}: run `make train` (make test does it for you)")
     workdir = tmp_path_factory.mktemp("assistant")
     ports = Ports(actions=_free_port(5155), rasa=_free_port(5105), web=_free_port(8180))
-    services = Services(ports, tracker_db=workdir / "tracker.db",
-                        log_dir=workdir / "logs", extra_env={"STAYS_TODAY": TEST_TODAY})
+    # every turn's folded past states are checked against Rasa's full replay (addons/past_states.py)
+    services = Services(ports, tracker_db=workdir / "tracker.db", log_dir=workdir / "logs",
+                        extra_env={"STAYS_TODAY": TEST_TODAY, "STAYS_CHECK_PAST_STATES": "1"})
     try:
         services.start(timeout=300)
     except (RuntimeError, TimeoutError) as error:

@@ -33,3 +33,44 @@ def test_a_well_formed_answer_passes(action: RemoteAction) -> None:
 def test_a_malformed_answer_is_still_refused(action: RemoteAction, answer: dict) -> None:
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result(answer)
+
+
+def _events() -> list[dict]:
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActiveLoop,
+        AllSlotsReset,
+        BotUttered,
+        FollowupAction,
+        Restarted,
+        SessionStarted,
+        SlotSet,
+        UserUttered,
+    )
+
+    made = [SlotSet("location", "Lisbon"), SlotSet("guests", 2.0), ActionExecuted("action_listen"),
+            BotUttered("3 places", {"buttons": [{"title": "Cheaper", "payload": "/cheaper"}]}),
+            UserUttered("Lisbon", intent={"name": "inform", "confidence": 0.9}), ActiveLoop("search_form"),
+            ActiveLoop(None), FollowupAction("action_recommend"), Restarted(), SessionStarted(), AllSlotsReset()]
+    return [event.as_dict() for event in made]
+
+
+def _broken(event: dict) -> list[dict]:
+    """The same event with a wrong type, an unknown name, a field of the wrong kind."""
+    return [{**event, "timestamp": "noon"}, {**event, "event": "nope"}, {**event, "metadata": 3},
+            {**event, "name": 5}, {**event, "text": 7}, {**event, "value": [1]}, {k: v for k, v in event.items()
+                                                                                     if k != "event"}]
+
+
+def test_the_quick_check_answers_as_rasas_full_schema_does() -> None:
+    from jsonschema.validators import validator_for
+
+    schema = RemoteAction.action_response_format_spec()
+    full = validator_for(schema)(schema)
+    answers = [{"events": [event]} for event in _events()]
+    answers += [{"events": [event]} for good in _events() for event in _broken(good)]
+    answers += [{"events": _events(), "responses": [{"text": "x"}]}, {"responses": "x"}, {"events": None}, {},
+                {"events": [{"event": "slot"}, 4]}, {"events": [[]]}]
+    disagree = [a for a in answers if action_server_guard._valid(a) != full.is_valid(a)]
+    assert not disagree, disagree
+    assert any(not full.is_valid(a) for a in answers) and any(full.is_valid(a) for a in answers)
