@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.travellers import judge
-from tests.travellers.dialogues import Dialogue, Goal, Turn, load_corpus, load_sgd, sample, sgd_available
+from tests.travellers.dialogues import SGD_TODAY, Dialogue, Goal, Turn, load_corpus, load_sgd, sample, sgd_available
 from tests.travellers.metrics import measure, table
 from tests.travellers.places import gazetteer
 from tests.travellers.simulator import Traveller, answer
@@ -262,12 +262,30 @@ def test_travellers_of_our_corpus_get_places_that_fit(rest, corpus):
     _assert_done_when(*_replay(rest, corpus, "corpus"))
 
 
+@pytest.fixture(scope="module")
+def crowd_rest(tmp_path_factory: pytest.TempPathFactory):
+    """An assistant of its own whose today is the crowd set's (dialogues.SGD_TODAY: their dates are in March)."""
+    from scripts.services import Ports, Services, free_ports
+    from tests.live import RestClient, log_tails
+
+    workdir = tmp_path_factory.mktemp("crowd")
+    services = Services(Ports(*free_ports(3)), tracker_db=workdir / "tracker.db", log_dir=workdir / "logs",
+                        extra_env={"STAYS_TODAY": SGD_TODAY, "STAYS_CHECK_PAST_STATES": "1"}, web=False)
+    try:
+        services.start(timeout=300)
+    except (RuntimeError, TimeoutError) as error:
+        services.stop()
+        pytest.fail(f"could not start the assistant: {error}\n{log_tails(services)}")
+    yield RestClient(services)
+    services.stop()
+
+
 @pytest.mark.server
 @pytest.mark.slow
 @needs_sgd
 @STILL_OPEN
-def test_crowd_written_travellers_get_places_that_fit(rest):
-    played, metrics = _replay(rest, sample(load_sgd(), SGD_SAMPLE, SGD_SEED), "sgd sample")
+def test_crowd_written_travellers_get_places_that_fit(crowd_rest):
+    played, metrics = _replay(crowd_rest, sample(load_sgd(), SGD_SAMPLE, SGD_SEED), "sgd sample")
     _assert_done_when(played, metrics)
 
 

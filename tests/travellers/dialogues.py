@@ -21,6 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 SGD_FILE = ROOT.parent / "shared" / "data" / "dialogues" / "sgd_rentals_train.jsonl"
 CORPUS_DIR = Path(__file__).resolve().parent / "corpus"
 GOAL_KEYS = {"place", "guests", "budget", "amenities", "dates", "min_rating"}
+# The day each set's relative dates are read against. The crowd-written dialogues were written in a
+# world where today is the 1st of March: every date they name is in March ("checking in today,
+# checking out March 13th", "the 12th" restated as "March 12th"), so they are replayed with "today"
+# on the first 1 March inside the shipped calendar's window (2026-11-01..2027-12-31). Read against the
+# test suite's 28 November instead, "arriving on the 6th ... checking out on March 7th" becomes a
+# 91-night stay nobody asked for. Our own corpus is written for the test suite's day.
+SGD_TODAY = "2027-03-01"
+CORPUS_TODAY = "2026-11-28"
 TRIP_SLOTS = {"where_to", "number_of_adults", "check_in_date", "check_out_date", "rating", "has_laundry_service"}
 
 

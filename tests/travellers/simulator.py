@@ -4,7 +4,10 @@ Policy (the same for both sets): the dialogue's own turns are said in order,
 whatever the bot asked (a traveller has their own plan); after each turn, an
 offer of nearest destinations is accepted by clicking the first one; when the
 turns are used up and no results fit yet, the bot's questions are answered
-from the goal in plain words, at most MAX_ANSWERS times.
+from the goal in plain words, and when it asks nothing but shows no places and
+offers ways out ("A townhouse instead of a house: 8 places"), the first is
+clicked, as a traveller who wants places would; at most MAX_ANSWERS times.
+Whatever the way out changed, the final places are judged against the goal.
 
 "Extra questions" are the bot's questions (where, how many, budget, must-haves,
 dates) asked before the first results, once a place has been given (the
@@ -120,10 +123,14 @@ class Traveller:
             if self._final_fit(played, place).fits:
                 break
             reply = answer(dialogue.goal, last.question) if last.question else self._take_offer(played, last)
+            if reply is None and not last.results and last.buttons:
+                reply = next((b["payload"] for b in last.buttons if b.get("payload", "").startswith("/choose_offer")),
+                             None)
             if reply is None:
                 break
             place_given = place_given or last.question == "where"
-            self._record(played, self._exchange(sender, reply, "answer", None), place_given)
+            kind = "click" if reply.startswith("/") else "answer"
+            self._record(played, self._exchange(sender, reply, kind, None), place_given)
             self._accept_nearest(played, sender, place_given)
         played.fit = self._final_fit(played, place)
         return played
