@@ -10,105 +10,165 @@ from .nights import _RE_WEEKEND_UNIT
 from .scan import _MAX_CANDIDATES, _at, _before, _number_starts, _words
 from .text import _num, _suffix
 from .vocab import (
+    _ARRIVAL_CUES,
+    _ARRIVAL_GLUE,
+    _ARRIVAL_WORDS,
+    _BEFORE_HOLIDAY,
+    _BEFORE_MONTH,
+    _BEFORE_NOW,
     _CALENDAR_STEMS,
+    _COUNTED_FROM,
     _CUR_WORD_ALT,
+    _DAY_AFTER,
+    _DAY_NOUNS,
+    _DAY_PREPOSITION,
+    _DAY_UNITS,
+    _DEPARTURE_CUES,
+    _DEPARTURE_GLUE,
+    _DEPARTURE_WORDS,
+    _FALLBACK_ARRIVAL,
+    _FALLBACK_DEPARTURE,
+    _FALLBACK_ENDS,
+    _FALLBACK_NOT_DATE,
+    _HOLIDAYS,
     _MON,
     _MON_G,
     _MONTH_NUM,
+    _MONTH_UNITS,
+    _MONTHS_ALSO_VERBS,
+    _NIGHT_AFTER_DAY,
+    _NOT_AFTER_NOW,
+    _NOT_DAY_AFTER_WORDS,
+    _NOT_DAY_BEFORE,
+    _NOT_DAY_NOUNS,
+    _NOT_MONTH_AFTER,
     _NOT_PEOPLE_UNITS,
+    _NOT_WEEKDAY_AFTER,
+    _NOW,
+    _NOW_OR_TODAY,
+    _NUMERIC_DEPARTURE,
+    _OFFSET_AFTER,
+    _OFFSET_BEFORE,
+    _OFFSET_UNITS,
+    _ORD,
+    _ORDINAL_CUE_GLUE,
+    _ORDINAL_CUES,
+    _PERIOD_QUALIFIERS,
+    _PERIOD_UNITS,
+    _RANGE_LINKS,
+    _RATING_AFTER,
+    _RATING_BEFORE,
     _RE_NOT_PEOPLE_AFTER,
+    _SAID_AFTER_BREAKS,
+    _SAID_AFTER_LINKS,
+    _SINGLE,
     _SYM,
+    _THIS_PERIOD,
     _TODAY,
     _TOMORROW,
     _TONIGHT,
+    _UNTIL,
+    _WEEK_UNITS,
     _WEEKDAY_ABBR,
+    _WEEKDAY_AFTER,
+    _WEEKDAY_COMING,
+    _WEEKDAY_CUES,
+    _WEEKDAY_LAST,
+    _WEEKDAY_NEXT,
     _WEEKDAY_NUM,
+    _WEEKDAY_THIS,
+    _WEEKDAY_WORD_CUES,
+    _WEEKDAY_WORDS,
+    _WEEKEND_LONG,
+    _WEEKEND_NEXT,
+    _WEEKEND_QUALIFIERS,
+    _WEEKEND_UNITS,
+    _YESTERDAY,
     phrase_alt,
+    table,
 )
 
+# The patterns keep digits, punctuation and word order; their words come from
+# knowledge/phrases/calendar.yml through vocab (one phrase a line there).
 _DAY = r"(?:[0-2]?\d|3[01])"
-_ORD = r"(?:st|nd|rd|th)"
 _YEAR = r"(?:(?:,? |-)(?P<year>20\d{2}|'\d{2}))?"
-_CONNECT = r" ?(?:-|to|until|till|til|through|thru|and) ?"
-_NOT_DAY_AFTER = (r"(?! ?(?:" + _NOT_PEOPLE_UNITS + r"|one|option|choice|of us|people|guests?|adults?|kids?|children"
-                  r"|p\.?m|a\.?m|h\b|:|[.,]\d))")
+_CONNECT = rf" ?(?:-|{_UNTIL}|{_RANGE_LINKS}) ?"
+_NOT_DAY_AFTER = rf"(?! ?(?:{_NOT_PEOPLE_UNITS}|{_NOT_DAY_AFTER_WORDS}|:|[.,]\d))"
+_COUNT = rf"\d{{1,3}}|{_SINGLE}"
 
 _RE_ISO = re.compile(r"(?<![\d/.-])(?P<y>20\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d/.-]?\d)")
 _RE_NUM_YEAR = re.compile(r"(?<![\d/.-])(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>20\d{2}|\d{2})(?![\d/.-]?\d)")
 _RE_NUM = re.compile(r"(?<![\d/.,-])(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![\d/]|[.,]\d)")
 _RE_NUM_DOT = re.compile(r"(?<![\d/.,-])(?P<a>\d{1,2})\.(?P<b>\d{1,2})\.(?!\d)")  # German style "4.3."
-_RE_ON_BEFORE = re.compile(r"\bon $")
+_RE_ON_BEFORE = re.compile(rf"\b(?:{_DAY_PREPOSITION}) $")
 _RE_NUM_DASH = re.compile(r"(?<![\d/.,-])(?P<a>\d{1,2})-(?P<b>\d{1,2})(?![\d/-]|[.,]\d)")
 _RE_RANGE_DM = re.compile(
     rf"(?<![\d.,/'-])(?P<d1>{_DAY}){_ORD}?{_CONNECT}(?:the )?(?P<d2>{_DAY}){_ORD}? (?:of )?{_MON_G}{_YEAR}")
 _RE_DM = re.compile(rf"(?<![\d.,/'-])(?P<d>\d{{1,2}}){_ORD}?[ -](?:of[ -])?{_MON_G}{_YEAR}")
 _RE_ORD_DAY = re.compile(
-    rf"(?<![\d.,/])(?<!\d-)(?P<d>\d{{1,2}}){_ORD}\b(?! ?(?:of )?{_MON})(?! ?(?:one|option|floor|bedroom|bathroom|place"
-    r"|listing|property|result|choice|apartment|flat|house|villa|home|night|week|time|day|person|guest|adult|child|kid"
-    r"|row|stop|bed|room|street|avenue|item|suggestion|offer|of|in|on the list|best|cheapest|last|from the)\b)")
+    rf"(?<![\d.,/])(?<!\d-)(?P<d>\d{{1,2}}){_ORD}\b(?! ?(?:of )?{_MON})(?! ?(?:{_NOT_DAY_NOUNS})\b)")
+_RE_DAY_NOUN_AFTER = re.compile(rf" ?(?:{_DAY_NOUNS})\b")
 _RE_ORD_OF_MONTH = re.compile(rf"(?<![\d.,/-])(?P<d>{_DAY}){_ORD}? of "
-                              rf"(?P<w>next|this|the following|the coming) month\b")
+                              rf"(?P<w>{_PERIOD_QUALIFIERS}) (?:{phrase_alt(_MONTH_UNITS)})\b")
 _RE_RANGE_MD = re.compile(
     rf"{_MON_G} (?:the )?(?P<d1>{_DAY}){_ORD}?(?![\d/.,])(?:,)?{_CONNECT}(?:the )?(?P<d2>{_DAY}){_ORD}?(?![\d/.,:])"
     rf"(?! ?(?:of )?{_MON}){_NOT_DAY_AFTER}{_YEAR}")
 _RE_MD = re.compile(rf"{_MON_G}[ -]?(?:the )?(?P<d>\d{{1,2}}){_ORD}?(?![\d/:]|[.,]\d){_NOT_DAY_AFTER}{_YEAR}")
 _WEEKDAY_FULL = phrase_alt(k for k in _WEEKDAY_NUM if len(k) > 4)
-_RE_ORD_CONTEXT = re.compile(
-    rf"(?:\b(?:{_WEEKDAY_FULL})|\bfrom|\bon|\bto|\buntil|\btill|\btil|\bthrough|\bthru|-|\band|\barriv\w*"
-    r"|\bcheck(?:ing)?[ -]?(?:in|out)"
-    r"|\bleav\w*|\bdepart\w*|\bstart\w*|\bbetween|\bsince|\bby|\bback)(?: (?:on|the|date|is|of))* ?$")
-_RE_ARTICLE_A_BEFORE = re.compile(r"\ba ?$")
-_RE_FROM_BEFORE_NOW = re.compile(r"\b(?:from|starting|arriving|check(?:ing)? in) ?$")
+_RE_ORD_CONTEXT = re.compile(rf"(?:\b(?:{_WEEKDAY_FULL}|{_ORDINAL_CUES})|-)(?: (?:{_ORDINAL_CUE_GLUE}))* ?$")
+#: "the 5th is when I want to check out", "the 13th day we check out": the role said after the day
+_RE_SAID_AFTER = re.compile(
+    rf" (?:{_SAID_AFTER_LINKS})\b(?: (?!(?:{_SAID_AFTER_BREAKS})\b)[a-z']+){{0,6}}?"
+    rf" (?:(?P<in>{_ARRIVAL_WORDS})|(?P<out>{_DEPARTURE_WORDS}))\b")
+_RE_ARTICLE_A_BEFORE = re.compile(rf"\b(?:{_NOT_DAY_BEFORE}) ?$")
+_RE_FROM_BEFORE_NOW = re.compile(rf"\b(?:{_BEFORE_NOW}) ?$")
+_RE_NOT_AFTER_NOW = re.compile(rf" ?(?:{_NOT_AFTER_NOW})\b")
 _RE_ORD_PAIR_AFTER = re.compile(rf"{_CONNECT}(?:the )?\d{{1,2}}{_ORD}")
-_RE_DAY_AFTER_TOMORROW = re.compile(rf"day after (?:{phrase_alt(_TOMORROW)})\b")
+_RE_DAY_AFTER_TOMORROW = re.compile(rf"(?:{_DAY_AFTER}) (?:{phrase_alt(_TOMORROW)})\b")
 _RE_TOMORROW = re.compile(rf"(?:{phrase_alt(_TOMORROW)})\b")
+_RE_NIGHT_AFTER_DAY = re.compile(rf" ?(?:{_NIGHT_AFTER_DAY})\b")
 _RE_TODAY = re.compile(rf"(?:{phrase_alt(_TODAY)})\b")
-_RE_YESTERDAY = re.compile(r"yesterday\b")
-_RE_IN_N = re.compile(r"in (?P<n>\d{1,3}|a|an|one) (?P<u>days?|weeks?|months?|fortnights?)(?: time)?\b")
-_RE_FROM_NOW = re.compile(r"from (?:now|today)\b")
-_RE_N_UNIT_BEFORE = re.compile(r"(?<![\w.,])(?P<n>\d{1,3}|a|an|one) (?P<u>days?|weeks?|months?|fortnights?) $")
+_RE_YESTERDAY = re.compile(rf"(?:{phrase_alt(_YESTERDAY)})\b")
+_RE_IN_N = re.compile(
+    rf"(?:{_OFFSET_BEFORE}) (?P<n>{_COUNT}) (?P<u>{_OFFSET_UNITS})(?: (?:{_OFFSET_AFTER}))?\b")
+_RE_FROM_NOW = re.compile(rf"(?:{_COUNTED_FROM}) (?:{_NOW_OR_TODAY})\b")
+_RE_N_UNIT_BEFORE = re.compile(rf"(?<![\w.,])(?P<n>{_COUNT}) (?P<u>{_OFFSET_UNITS}) $")
 _RE_WEEKDAY = re.compile(rf"(?P<wd>{phrase_alt(_WEEKDAY_NUM)})(?P<dot>\.)?(?![a-z])")
-_RE_WEEKDAY_QUAL = re.compile(
-    r"\b(?P<q>next|this|coming|the coming|upcoming|last|on|from|until|till|til|to|by|thru|through) $")
-_RE_WEEKDAY_AFTER = re.compile(r" (?P<q2>next week|this week|after next)\b")
-_RE_WEEKEND_QUAL = re.compile(
-    r"\b(?P<q>this|next|the|coming|upcoming|the coming|the next|over the|at the|on the) (?P<long>long )?$")
+#: qualifiers that are part of the weekday phrase ("next Friday" starts at "next")
+_WEEKDAY_QUALIFIERS = _WEEKDAY_NEXT | _WEEKDAY_THIS | _WEEKDAY_LAST | _WEEKDAY_COMING
+_RE_WEEKDAY_QUAL = re.compile(rf"\b(?P<q>{phrase_alt(_WEEKDAY_QUALIFIERS | _WEEKDAY_CUES)}) $")
+_RE_WEEKDAY_AFTER = re.compile(rf" (?P<q2>{phrase_alt(_WEEKDAY_AFTER)})\b")
+#: `_weekday_date`'s name for "Friday this week / next week / after next", by weeks ahead
+_WEEKS_AHEAD_QUAL = {0: "this week", 1: "next week", 2: "after next"}
+_RE_NOT_WEEKDAY_AFTER = re.compile(rf" ?(?:{_NOT_WEEKDAY_AFTER})\b")
+_RE_WEEKEND_QUAL = re.compile(rf"\b(?P<q>{_WEEKEND_QUALIFIERS}) (?P<long>(?:{_WEEKEND_LONG}) )?$")
 _RE_MONTH_WORD = re.compile(_MON_G)
-_RE_VAGUE_BEFORE = re.compile(
-    r"\b(?:in|during|early|mid|late|end of|beginning of|start of|sometime in|around|until|till|from|the end of"
-    r"|the start of|the beginning of|for|of|next|this) -?(?:the )?$")
+_RE_VAGUE_BEFORE = re.compile(rf"\b(?:{_BEFORE_MONTH}) -?(?:the )?$")
 _RE_VAGUE_AFTER = re.compile(r"(?: of)? (?P<year>20\d{2})\b")
-_RE_NEXT_PERIOD = re.compile(r"(?:next|this|the following) (?P<unit>week|month)\b")
-_RE_HOLIDAY = re.compile(r"(?P<h>christmas|xmas|new year'?s?(?: eve)?|easter)\b")
-_RE_HOLIDAY_BEFORE = re.compile(r"\b(?:for|over|at|during|around|on|until|till|from) (?:the )?$")
-_RE_DATE_GATE_WORDS = re.compile(
-    rf"{_CALENDAR_STEMS}|week-?end|yesterday|next|this|now|christmas|xmas|easter|new year|day after"
-    r"|in a |in an |in one ")
-_RE_DATE_GATE_DIGITS = re.compile(
-    r"\d(?:[/-]\d|\.\d{1,2}\.(?:\d| |$)|st\b|nd\b|rd\b|th\b| (?:days?|weeks?|months?|fortnights?)\b)")
+_RE_NEXT_PERIOD = re.compile(rf"(?:{_PERIOD_QUALIFIERS}) (?P<unit>{phrase_alt(_PERIOD_UNITS)})\b")
+_RE_HOLIDAY = re.compile(rf"(?P<h>{phrase_alt(_HOLIDAYS)})\b")
+_RE_HOLIDAY_BEFORE = re.compile(rf"\b(?:{_BEFORE_HOLIDAY}) (?:the )?$")
+#: a cheap first look: a message with none of these words (nor a date-like number) has no date
+_GATE_WORDS = phrase_alt([*_WEEKEND_UNITS, *_YESTERDAY, *_NOW, *_HOLIDAYS, *_WEEKDAY_NEXT, *_WEEKDAY_THIS,
+                          *_WEEKEND_NEXT, *table("calendar", "day_after", "this_period", "next_period")])
+_RE_DATE_GATE_WORDS = re.compile(rf"{_CALENDAR_STEMS}|{_GATE_WORDS}|(?:{_OFFSET_BEFORE}) (?:{_SINGLE}) ")
+_RE_DATE_GATE_DIGITS = re.compile(rf"\d(?:[/-]\d|\.\d{{1,2}}\.(?:\d| |$)|{_ORD}\b| (?:{_OFFSET_UNITS})\b)")
 _RE_STRONG_DATE = re.compile(rf"{_MON}|\b(?:{phrase_alt(_WEEKDAY_NUM)})\b|\d[/-]\d|\d{_ORD}\b|\d\.\d{{1,2}}\.(?!\d)")
-_RE_IN_MARK = re.compile(
-    r"(?:\bcheck(?:ing)?[ -]?in|\barriv(?:e|ing|al)|\bget(?:ting)? (?:there|in)|\bstart(?:ing)?|\bbegin(?:ning)?|\bfrom"
-    r"|\bsince|\bcoming)(?: (?:on|date|day|is|will be|would be|at|from|of|around|about|the))*[ :,-]*$")
-_RE_OUT_MARK = re.compile(
-    r"(?:\bcheck(?:ing)?[ -]?out|\bleav(?:e|ing)|\bdepart(?:ing|ure)?|\bgo(?:ing)? (?:home|back)"
-    r"|\bfly(?:ing)? (?:home|back)"
-    r"|\buntil|\btill|\btil|\buntill|\bto|\bthrough|\bthru|\bup to|-|\bend(?:ing)?|\bback)(?: (?:on|date|day|is|will be"
-    r"|would be|at|around|about|the))*[ :,-]*$")
-_RE_OUT_WORD_BEFORE = re.compile(r"\b(?:to|until|till|til|check(?:ing)?[ -]?out|leaving)(?: on)? ?$")
-_RE_AND_BEFORE = re.compile(r"\band (?:the )?$")
-_RE_BARE_END_DAY = re.compile(rf" ?(?:-|to|until|till|til|through|thru) ?(?:the )?(?P<d>{_DAY})(?![\d/.,:]){_ORD}?\b"
+_RE_IN_MARK = re.compile(rf"\b(?:{_ARRIVAL_CUES})(?: (?:{_ARRIVAL_GLUE}))*[ :,-]*$")
+_RE_OUT_MARK = re.compile(rf"(?:\b(?:{_DEPARTURE_CUES})|-)(?: (?:{_DEPARTURE_GLUE}))*[ :,-]*$")
+_RE_OUT_WORD_BEFORE = re.compile(rf"\b(?:{_NUMERIC_DEPARTURE})(?: (?:{_DAY_PREPOSITION}))? ?$")
+_RE_AND_BEFORE = re.compile(rf"\b(?:{_RANGE_LINKS}) (?:the )?$")
+_RE_BARE_END_DAY = re.compile(rf" ?(?:-|{_UNTIL}) ?(?:the )?(?P<d>{_DAY})(?![\d/.,:]){_ORD}?\b"
                               rf"(?! ?(?:of )?{_MON}){_NOT_DAY_AFTER}")
 _RE_FALLBACK_PHRASE = re.compile(
-    r"(?P<mark>from|on|arriv\w*|check(?:ing)?[ -]?in(?: on)?|starting(?: on)?|until|till|to|leaving(?: on)?"
-    r"|depart\w*|check(?:ing)?[ -]?out(?: on)?) (?P<p>[\w'./-]+(?: [\w'./-]+){0,3})")
-_RE_FALLBACK_NOT_DATE = re.compile(rf"star|rat|review|score|{_SYM}|{_CUR_WORD_ALT}|night|people|guest|adult|bed")
-_RE_FALLBACK_OUT = re.compile(r"until|till|to|leaving|depart|check(?:ing)?[ -]?out")
-_RE_FALLBACK_CUT = re.compile(r" (?:to|until|till|for|and|with|under|in|at|from)\b|[,;!?]")
-_RE_RATING_CONTEXT_BEFORE = re.compile(r"\b(?:rated|rating|score|scored|reviews?)\b[^\d]{0,15}$")
-_RE_RATING_CONTEXT_AFTER = re.compile(r" ?(?:stars?|rating|score|out of)\b")
-_MAY_VERB_AFTER = re.compile(
-    r" (?:be|i|we|you|have|need|want|not|also|stay|book|get|come|go|arrive|leave|bring|ask|like|prefer)\b")
+    rf"(?P<mark>(?:{_FALLBACK_ARRIVAL}|{_FALLBACK_DEPARTURE})(?: (?:{_DAY_PREPOSITION}))?)"
+    r" (?P<p>[\w'./-]+(?: [\w'./-]+){0,3})")
+_RE_FALLBACK_NOT_DATE = re.compile(rf"{_FALLBACK_NOT_DATE}|{_SYM}|{_CUR_WORD_ALT}")
+_RE_FALLBACK_OUT = re.compile(_FALLBACK_DEPARTURE)
+_RE_FALLBACK_CUT = re.compile(rf" (?:{_FALLBACK_ENDS})\b|[,;!?]")
+_RE_RATING_CONTEXT_BEFORE = re.compile(rf"\b(?:{_RATING_BEFORE})\b[^\d]{{0,15}}$")
+_RE_RATING_CONTEXT_AFTER = re.compile(rf" ?(?:{_RATING_AFTER})\b")
+_MAY_VERB_AFTER = re.compile(rf" (?:{_NOT_MONTH_AFTER})\b")
 
 
 @dataclass(frozen=True)
@@ -266,13 +326,15 @@ def _find_date_atoms(t: str) -> list[_DateAtom]:
                 atoms.append(_DateAtom(m.start(), m.end(), "ymd", _year(m.group("year")), _MONTH_NUM[m.group("mon")],
                                        int(m.group("d"))))
         for m in _at(_RE_ORD_DAY, t):
-            if _before(_RE_ARTICLE_A_BEFORE, t, m.start(), 3) or not (
-                    _before(_RE_ORD_CONTEXT, t, m.start(), 30) or _RE_ORD_PAIR_AFTER.match(t, m.end())):
+            said_after = _RE_SAID_AFTER.match(t, m.end())
+            if _before(_RE_ARTICLE_A_BEFORE, t, m.start(), 3) or (
+                    _RE_DAY_NOUN_AFTER.match(t, m.end()) and not said_after) or not (
+                    _before(_RE_ORD_CONTEXT, t, m.start(), 30) or _RE_ORD_PAIR_AFTER.match(t, m.end()) or said_after):
                 continue
             atoms.append(_DateAtom(m.start(), m.end(), "ymd", None, None, int(m.group("d"))))
         for m in _at(_RE_ORD_OF_MONTH, t):
             atoms.append(_DateAtom(m.start(), m.end(), "ymd", None, None, int(m.group("d")),
-                                   qual="thismonth" if m.group("w") == "this" else "nextmonth"))
+                                   qual="thismonth" if m.group("w") in _THIS_PERIOD else "nextmonth"))
     if _RE_MONTH_WORD.search(t):
         for m in _words(_RE_RANGE_MD, t):
             atoms.append(_DateAtom(m.start(), m.end(), "range", _year(m.group("year")), _MONTH_NUM[m.group("mon")],
@@ -285,7 +347,7 @@ def _find_date_atoms(t: str) -> list[_DateAtom]:
             year = _RE_VAGUE_AFTER.match(t, m.end())
             if not (_before(_RE_VAGUE_BEFORE, t, m.start(), 25) or year):
                 continue
-            if m.group("mon") == "may" and _MAY_VERB_AFTER.match(t, m.end()):
+            if m.group("mon") in _MONTHS_ALSO_VERBS and _MAY_VERB_AFTER.match(t, m.end()):
                 continue
             atoms.append(_DateAtom(m.start(), year.end() if year else m.end(), "vague",
                                    label=calendar.month_name[_MONTH_NUM[m.group("mon")]]))
@@ -293,17 +355,17 @@ def _find_date_atoms(t: str) -> list[_DateAtom]:
         for m in _words(_RE_DAY_AFTER_TOMORROW, t):
             atoms.append(_DateAtom(m.start(), m.end(), "offset", value=2))
         for m in _words(_RE_TOMORROW, t):
-            night = re.match(r" ?night\b", t[m.end():m.end() + 7])  # "tomorrow night": one night
-            atoms.append(_DateAtom(m.start(), m.end() + (night.end() if night else 0), "offset", value=1,
+            night = _RE_NIGHT_AFTER_DAY.match(t, m.end())  # "tomorrow night": one night
+            atoms.append(_DateAtom(m.start(), night.end() if night else m.end(), "offset", value=1,
                                    label="tonight" if night else ""))
     for m in _words(_RE_TODAY, t):
         word = m.group(0)
-        if word == "now" and (not _before(_RE_FROM_BEFORE_NOW, t, m.start(), 20)
-                              or re.match(r" ?on\b", t[m.end():m.end() + 4])):
+        if word in _NOW and (not _before(_RE_FROM_BEFORE_NOW, t, m.start(), 20)
+                             or _RE_NOT_AFTER_NOW.match(t, m.end())):
             continue
         atoms.append(_DateAtom(m.start(), m.end(), "offset", value=0,
                                label="tonight" if word in _TONIGHT else ""))
-    if "yesterday" in t:
+    if any(word in t for word in _YESTERDAY):
         for m in _words(_RE_YESTERDAY, t):
             atoms.append(_DateAtom(m.start(), m.end(), "offset", value=-1))
     offsets = [(m.start(), m.end(), m.group("n"), m.group("u")) for m in _words(_RE_IN_N, t)]
@@ -313,45 +375,38 @@ def _find_date_atoms(t: str) -> list[_DateAtom]:
             offsets.append((count.start(), m.end(), count.group("n"), count.group("u")))
     for start, end, n_token, unit in offsets:
         n = _num(n_token) or 1
-        if unit.startswith("month"):
+        if unit in _MONTH_UNITS:
             atoms.append(_DateAtom(start, end, "offset", value=n, qual="months"))
         else:
             atoms.append(_DateAtom(start, end, "offset",
-                                   value=n * (1 if unit.startswith("day") else 7 if unit.startswith("week") else 14)))
+                                   value=n * (1 if unit in _DAY_UNITS else 7 if unit in _WEEK_UNITS else 14)))
     for m in _words(_RE_WEEKDAY, t):
         word = m.group("wd")
         qm = _before(_RE_WEEKDAY_QUAL, t, m.start(), 15)
         q = qm.group("q") if qm else ""
         if word in _WEEKDAY_ABBR and not q and not m.group("dot"):
             continue
-        if word in ("sat", "sun", "wed", "mon") and q in ("on", "from", "to", "by") \
-                and re.match(r" ?(?:on|in|the|at)\b", t[m.end():m.end() + 5]):
+        if word in _WEEKDAY_WORDS and q in _WEEKDAY_WORD_CUES and _RE_NOT_WEEKDAY_AFTER.match(t, m.end()):
             continue  # "sat on the terrace", "sun in the garden"
-        qual = {"the coming": "coming", "upcoming": "coming"}.get(q, q)
-        if qual in ("on", "from", "until", "till", "til", "to", "by", "thru", "through", "coming"):
-            qual = ""
+        qual = "next" if q in _WEEKDAY_NEXT else "this" if q in _WEEKDAY_THIS else "last" if q in _WEEKDAY_LAST else ""
         after = _RE_WEEKDAY_AFTER.match(t, m.end())
         end = m.end()
         if after:
-            qual, end = after.group("q2"), after.end()
-        start = qm.start("q") if qm and q in ("next", "this", "coming", "the coming", "upcoming", "last") else m.start()
+            qual, end = _WEEKS_AHEAD_QUAL[_WEEKDAY_AFTER[after.group("q2")]], after.end()
+        start = qm.start("q") if qm and q in _WEEKDAY_QUALIFIERS else m.start()
         atoms.append(_DateAtom(start, end, "weekday", value=_WEEKDAY_NUM[word], qual=qual))
-    if "week" in t:
+    if any(unit in t for unit in _WEEKEND_UNITS):
         for m in _words(_RE_WEEKEND_UNIT, t):
             qm = _before(_RE_WEEKEND_QUAL, t, m.start(), 20)
             if qm:
-                qual = "next" if qm.group("q") in ("next", "the next") else "this"
+                qual = "next" if qm.group("q") in _WEEKEND_NEXT else "this"
                 atoms.append(_DateAtom(qm.start(), m.end(), "weekend", qual=qual, long=bool(qm.group("long"))))
-        for m in _words(_RE_NEXT_PERIOD, t):
-            atoms.append(_DateAtom(m.start(), m.end(), "vague", label=m.group(0)))
-    elif "month" in t:
+    if any(unit in t for unit in _PERIOD_UNITS):
         for m in _words(_RE_NEXT_PERIOD, t):
             atoms.append(_DateAtom(m.start(), m.end(), "vague", label=m.group(0)))
     for m in _words(_RE_HOLIDAY, t):
         if _before(_RE_HOLIDAY_BEFORE, t, m.start(), 15):
-            h = m.group("h")
-            label = "Christmas" if h in ("christmas", "xmas") else "Easter" if h == "easter" else "New Year"
-            atoms.append(_DateAtom(m.start(), m.end(), "vague", label=f"around {label}"))
+            atoms.append(_DateAtom(m.start(), m.end(), "vague", label=f"around {_HOLIDAYS[m.group('h')]}"))
     atoms.sort(key=lambda a: (-(a.end - a.start), a.start))
     kept: list[_DateAtom] = []
     for atom in atoms:
@@ -367,5 +422,5 @@ def _find_date_atoms(t: str) -> list[_DateAtom]:
 
 
 def _month_ok(t: str, m: re.Match[str]) -> bool:
-    """"may" is a month only when no verb follows ("4 may be fine" is not a date)."""
-    return not (m.group("mon") == "may" and not m.group("year") and _MAY_VERB_AFTER.match(t, m.end()))
+    """"may" (calendar.yml `months_also_verbs`) is a month only when no verb follows ("4 may be fine")."""
+    return not (m.group("mon") in _MONTHS_ALSO_VERBS and not m.group("year") and _MAY_VERB_AFTER.match(t, m.end()))

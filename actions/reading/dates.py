@@ -20,6 +20,7 @@ from .date_phrases import (
     _RE_FALLBACK_PHRASE,
     _RE_IN_MARK,
     _RE_OUT_MARK,
+    _RE_SAID_AFTER,
     _RE_STRONG_DATE,
     _add_months,
     _DateAtom,
@@ -36,7 +37,7 @@ from .nights import _RE_NIGHTS_GATE, _nights_in
 from .results import DateProblem
 from .scan import _RE_BETWEEN_BEFORE, _before, _words
 from .text import _normalise
-from .vocab import MAX_NIGHTS
+from .vocab import _ORD, MAX_NIGHTS
 
 
 def _resolve_start(atom: _DateAtom, today: date, end_hint: _DateAtom | None) -> tuple[date, date | None]:
@@ -167,7 +168,7 @@ def _fallback_date(phrase: str, today: date) -> date | None:
         return None
     if result is None:
         return None
-    wanted = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)\b", phrase)
+    wanted = re.search(rf"\b(\d{{1,2}}){_ORD}\b", phrase)
     if wanted and int(wanted.group(1)) != result.day:
         return None  # dateparser reads "the 4th of next month" as the 28th
     return result.date()
@@ -212,10 +213,13 @@ def _parse_dates(t: str, today: date) -> StayDates | DateProblem | None:
         between = _before(_RE_BETWEEN_BEFORE, t, concrete[0].start, 20) is not None
         for i, atom in enumerate(concrete):
             after_and = i > 0 and between and _before(_RE_AND_BEFORE, t, atom.start, 10)
+            said_after = _RE_SAID_AFTER.match(t, atom.end)  # "the 5th is when we leave"
             if _before(_RE_OUT_MARK, t, atom.start) or after_and:
                 roles.append("out")
             elif _before(_RE_IN_MARK, t, atom.start):
                 roles.append("in")
+            elif said_after:
+                roles.append("in" if said_after.group("in") else "out")
             else:
                 roles.append("")
         if "in" in roles:

@@ -5,14 +5,30 @@ import re
 
 from .scan import _before, _first, _words
 from .text import _normalise, _num
-from .vocab import _CUR_WORD_ALT, _SYM, _SYM_CHARS
+from .vocab import (
+    _COUNTED_FROM,
+    _CUR_WORD_ALT,
+    _DAY_UNITS,
+    _FORTNIGHT_UNITS,
+    _MONTH_UNITS,
+    _NOW_OR_TODAY,
+    _SYM,
+    _SYM_CHARS,
+    _TOMORROW,
+    _WEEK_UNITS,
+    _WEEKEND_LONG,
+    _WEEKEND_UNITS,
+    phrase_alt,
+)
 
 _RE_NIGHT_UNIT = re.compile(r"(?:nights?|nites?|nigths?|nigts?|nighs?|evenings?)\b")
-_RE_DAY_UNIT = re.compile(r"days?\b")
-_RE_WEEK_UNIT = re.compile(r"weeks?\b")
-_RE_MONTH_UNIT = re.compile(r"months?\b")
-_RE_FORTNIGHT_UNIT = re.compile(r"fortnights?\b")
-_RE_WEEKEND_UNIT = re.compile(r"week-?end\b")
+# the calendar units come from knowledge/phrases/calendar.yml, shared with the date reader ("in 2 weeks")
+_RE_DAY_UNIT = re.compile(rf"(?:{phrase_alt(_DAY_UNITS)})\b")
+_RE_WEEK_UNIT = re.compile(rf"(?:{phrase_alt(_WEEK_UNITS)})\b")
+_RE_MONTH_UNIT = re.compile(rf"(?:{phrase_alt(_MONTH_UNITS)})\b")
+_RE_FORTNIGHT_UNIT = re.compile(rf"(?:{phrase_alt(_FORTNIGHT_UNITS)})\b")
+_RE_WEEKEND_UNIT = re.compile(rf"(?:{phrase_alt(_WEEKEND_UNITS)})\b")
+_RE_LONG_BEFORE = re.compile(rf"\b(?:{_WEEKEND_LONG}) $")
 _RE_COUNT_BEFORE = re.compile(
     rf"(?<![\w.,/:{_SYM_CHARS}'-])(?P<n>\d{{1,4}}|one|a|an|the|single)(?: ?-? ?)"
     r"(?:(?:full|whole|entire|more|extra|single|straight|consecutive) )?$")
@@ -27,7 +43,8 @@ _RE_NIGHTS_BAD_BEFORE = re.compile(r"\b(?:in|after|within|per|every|each)\s?$")
 _RE_JUST_BEFORE = re.compile(r"\b(?:for|just|only)\s?$")
 _RE_THE_OK_BEFORE = re.compile(r"\b(?:for|all|whole|over|during)\s?$")
 _RE_LENGTH_NOT_AFTER = re.compile(
-    r" ?(?:from (?:now|today|tomorrow)|ago|before|after|later|notice|in advance|away|out\b|earlier|prior|beforehand"
+    rf" ?(?:(?:{_COUNTED_FROM}) (?:{_NOW_OR_TODAY}|{phrase_alt(_TOMORROW)})"
+    r"|ago|before|after|later|notice|in advance|away|out\b|earlier|prior|beforehand"
     r"|a week|per week|of (?:notice|the month|the week)|a month|per month|old\b)")
 
 
@@ -93,7 +110,7 @@ def _nights_in(t: str) -> int | None:
     if lengths:
         return max(lengths)[1]
     for u in reversed(_words(_RE_WEEKEND_UNIT, t)):
-        return 3 if t[max(0, u.start() - 5):u.start()] == "long " else 2
+        return 3 if _before(_RE_LONG_BEFORE, t, u.start(), 12) else 2
     return None
 
 

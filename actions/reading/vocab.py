@@ -38,6 +38,16 @@ def table(file: str, *names: str) -> tuple[str, ...]:
     return tuple(p for name in names for p in PHRASES.words(file, name))
 
 
+def stem_alt(phrases: Iterable[str]) -> str:
+    """`phrase_alt` where a phrase ending in "*" is a word start ("arriv*": arrive, arrival, arriving, arrivng).
+
+    Cue lists name word families more than words, and a traveller's typo
+    usually keeps the start; the star keeps that in the table, not the regex.
+    """
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(re.escape(p[:-1]) + r"\w*" if p.endswith("*") else re.escape(p) for p in ordered)
+
+
 # --- numbers and calendar --------------------------------------------------------------
 
 _CARDINALS: dict[str, int] = PHRASES.values("numbers", "cardinals")
@@ -50,11 +60,93 @@ _WEEKDAY_NUM: dict[str, int] = PHRASES.values("calendar", "weekdays")
 _WEEKDAY_ABBR = frozenset(table("calendar", "weekday_abbreviations"))
 _TOMORROW = table("calendar", "tomorrow")
 _TONIGHT = frozenset(table("calendar", "tonight"))
-_TODAY = table("calendar", "today") + tuple(_TONIGHT)
+_NOW = frozenset(table("calendar", "now"))
+_TODAY = table("calendar", "today", "now") + tuple(_TONIGHT)
 _MON = rf"(?:{phrase_alt(_MONTH_NUM)})\.?(?![a-z])"
 _MON_G = rf"(?P<mon>{phrase_alt(_MONTH_NUM)})\.?(?![a-z])"
 #: a cheap first look for calendar words: every month and weekday word starts with one of these
 _CALENDAR_STEMS = phrase_alt({w[:3] for w in [*_MONTH_NUM, *_WEEKDAY_NUM]} | set(_TOMORROW) | set(_TODAY))
+
+
+def _calendar(*names: str) -> str:
+    """An alternation of the named calendar.yml tables ("arriv*" stems allowed)."""
+    return stem_alt(table("calendar", *names))
+
+
+#: the day suffixes ("2nd"), shared with the units table that says "the 2nd" is not a head count
+_ORD = rf"(?:{phrase_alt(table('units', 'suffixes'))})"
+# around a day: arrival or departure
+_UNTIL = _calendar("until")
+_RANGE_LINKS = _calendar("range_links")
+_ARRIVAL_WORDS = _calendar("check_in", "arrival_words")
+_DEPARTURE_WORDS = _calendar("check_out", "departure_words")
+_ARRIVAL_CUES = _calendar("check_in", "arrival_words", "arrival_cues")
+_DEPARTURE_CUES = _calendar("check_out", "departure_words", "departure_cues", "until")
+_ARRIVAL_GLUE = _calendar("arrival_glue")
+_DEPARTURE_GLUE = _calendar("departure_glue")
+_SAID_AFTER_LINKS = _calendar("said_after_links", "day_nouns")
+#: the words between a day and a later arrival/departure word stop at a break or a listing ("the 2nd one")
+_SAID_AFTER_BREAKS = phrase_alt([*table("calendar", "said_after_breaks"), *table("units", "listings")])
+_DAY_PREPOSITION = _calendar("day_preposition")
+_NUMERIC_DEPARTURE = _calendar("numeric_departure", "check_out")
+# a bare ordinal
+_ORDINAL_CUES = _calendar("ordinal_cues", "until", "range_links", "check_in", "check_out")
+_ORDINAL_CUE_GLUE = _calendar("ordinal_cue_glue")
+_NOT_DAY_NOUNS = _calendar("not_day_nouns")
+_DAY_NOUNS = _calendar("day_nouns")
+_NOT_DAY_BEFORE = _calendar("not_day_before")
+_NOT_DAY_AFTER_WORDS = _calendar("not_day_after")
+# weekdays and weekends
+_WEEKDAY_NEXT = frozenset(table("calendar", "weekday_next"))
+_WEEKDAY_THIS = frozenset(table("calendar", "weekday_this"))
+_WEEKDAY_LAST = frozenset(table("calendar", "weekday_last"))
+_WEEKDAY_COMING = frozenset(table("calendar", "weekday_coming"))
+#: before a weekday and not part of it: "from Friday", "until Sunday"
+_WEEKDAY_CUES = frozenset(table("calendar", "weekday_cues", "until"))
+#: after these an abbreviation that is also a word may be that word: "we sat on the terrace"
+_WEEKDAY_WORD_CUES = frozenset(table("calendar", "weekday_cues"))
+_WEEKDAY_AFTER: dict[str, int] = PHRASES.values("calendar", "weekday_after")
+_WEEKDAY_WORDS = frozenset(table("calendar", "weekday_words"))
+_NOT_WEEKDAY_AFTER = _calendar("not_weekday_after")
+_WEEKEND_UNITS = table("calendar", "weekend_units")
+_WEEKEND_NEXT = frozenset(table("calendar", "weekend_next"))
+_WEEKEND_QUALIFIERS = _calendar("weekend_next", "weekend_this")
+_WEEKEND_LONG = _calendar("weekend_long")
+# months and periods
+_BEFORE_MONTH = _calendar("before_month")
+_MONTHS_ALSO_VERBS = frozenset(table("calendar", "months_also_verbs"))
+_NOT_MONTH_AFTER = _calendar("not_month_after")
+_THIS_PERIOD = frozenset(table("calendar", "this_period"))
+_PERIOD_QUALIFIERS = _calendar("this_period", "next_period")
+# counted from today
+_DAY_UNITS = frozenset(table("calendar", "day_units"))
+_WEEK_UNITS = frozenset(table("calendar", "week_units"))
+_FORTNIGHT_UNITS = frozenset(table("calendar", "fortnight_units"))
+_MONTH_UNITS = frozenset(table("calendar", "month_units"))
+_OFFSET_UNITS = _calendar("day_units", "week_units", "fortnight_units", "month_units")
+_PERIOD_UNITS = table("calendar", "week_units", "month_units")
+_OFFSET_BEFORE = _calendar("offset_before")
+_OFFSET_AFTER = _calendar("offset_after")
+_SINGLE = _calendar("single")
+_COUNTED_FROM = _calendar("counted_from")
+_NOW_OR_TODAY = _calendar("now", "today")
+_BEFORE_NOW = _calendar("before_now", "check_in")
+_NOT_AFTER_NOW = _calendar("not_after_now")
+_DAY_AFTER = _calendar("day_after")
+_NIGHT_AFTER_DAY = _calendar("night_after_day")
+_YESTERDAY = table("calendar", "yesterday")
+#: holiday phrase -> how the traveller is asked about it ("Which days around Christmas?")
+_HOLIDAYS: dict[str, str] = {**dict.fromkeys(table("calendar", "christmas"), "Christmas"),
+                             **dict.fromkeys(table("calendar", "new_year"), "New Year"),
+                             **dict.fromkeys(table("calendar", "easter"), "Easter")}
+_BEFORE_HOLIDAY = _calendar("before_holiday")
+# phrases handed to dateparser
+_FALLBACK_ARRIVAL = _calendar("fallback_arrival", "check_in")
+_FALLBACK_DEPARTURE = _calendar("fallback_departure", "check_out")
+_FALLBACK_ENDS = _calendar("fallback_ends")
+_FALLBACK_NOT_DATE = _calendar("fallback_not_date")
+_RATING_BEFORE = _calendar("rating_before")
+_RATING_AFTER = _calendar("rating_after")
 
 # --- money -----------------------------------------------------------------------------
 

@@ -40,7 +40,21 @@ SCHEMA: dict[str, dict[str, Kind]] = {
     "numbers": {"cardinals": ("int", 0, 1000), "ordinals": ("int", 1, 31), "amounts": ("int", 1, 1000),
                 "pairs": _WORDS, "hedges": _WORDS},
     "calendar": {"months": ("int", 1, 12), "weekdays": ("int", 0, 6), "weekday_abbreviations": _WORDS,
-                 "tomorrow": _WORDS, "today": _WORDS, "tonight": _WORDS},
+                 "tomorrow": _WORDS, "today": _WORDS, "now": _WORDS, "tonight": _WORDS,
+                 # the words around a date (actions/reading/date_phrases.py)
+                 **{name: _WORDS for name in (
+                     "until", "range_links", "check_in", "check_out", "arrival_words", "departure_words",
+                     "arrival_cues", "departure_cues", "arrival_glue", "departure_glue", "said_after_links",
+                     "said_after_breaks", "day_preposition", "numeric_departure", "ordinal_cues", "ordinal_cue_glue",
+                     "not_day_nouns", "day_nouns", "not_day_before", "not_day_after", "weekday_next", "weekday_this",
+                     "weekday_last", "weekday_coming", "weekday_cues", "weekday_words", "not_weekday_after",
+                     "weekend_units", "weekend_next", "weekend_this", "weekend_long", "before_month",
+                     "months_also_verbs", "not_month_after", "this_period", "next_period", "day_units", "week_units",
+                     "fortnight_units", "month_units", "offset_before", "offset_after", "single", "counted_from",
+                     "before_now", "not_after_now", "day_after", "night_after_day", "yesterday", "christmas",
+                     "new_year", "easter", "before_holiday", "fallback_arrival", "fallback_departure", "fallback_ends",
+                     "fallback_not_date", "rating_before", "rating_after")},
+                 "weekday_after": ("int", 0, 2)},
     "currencies": {"names": _CURRENCY, "symbols": _CURRENCY},
     "people": {"adults": _WORDS, "children": _WORDS, "infants": _WORDS, "friends": _WORDS, "people": _WORDS,
                "spouses": _WORDS, "relations": _WORDS, "family": _WORDS},
@@ -62,7 +76,8 @@ SCHEMA: dict[str, dict[str, Kind]] = {
 }
 
 #: Tables whose phrases must also be keys of another table of the same file.
-_SUBSETS = {("calendar", "weekday_abbreviations"): "weekdays"}
+_SUBSETS = {("calendar", "weekday_abbreviations"): "weekdays", ("calendar", "weekday_words"): "weekday_abbreviations",
+            ("calendar", "months_also_verbs"): "months"}
 
 Table = tuple[str, ...] | Mapping[str, Any]
 
