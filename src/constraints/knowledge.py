@@ -85,7 +85,7 @@ _REQUIRED_SETTINGS = {
     "priorities": ("default", "must", "flexible"),
     "distances": ("near_neighbourhood_km", "central_km", "widen_step_km"),
     "relaxation": ("nearby_km", "amenity_similarity_min", "type_similarity_min", "date_shifts",
-                   "min_stay_nights", "budget_step", "max_substitutes", "alternatives", "same_place_km"),
+                   "min_stay_nights", "budget_step", "max_substitutes", "far_reach", "alternatives", "same_place_km"),
     "critique": ("cheaper_step", "more_like_top", "compound_min_support", "compound_max_support",
                  "compound_offered", "compound_min_candidates", "compound_amenity_groups", "compound_amenities"),
     "limits": ("max_guests", "max_budget_per_night", "min_budget_per_night", "max_nights"),
@@ -116,6 +116,11 @@ def _load_settings(path: Path) -> dict[str, Any]:
     for code, rate in currency["rates"].items():
         if not isinstance(rate, (int, float)) or rate <= 0:
             raise KnowledgeError(path, line_of(currency["rates"]), f"currency rates: {code} must be a positive number")
+    reach = document["relaxation"]["far_reach"]
+    if (not isinstance(reach, list) or len(reach) != 2
+            or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and x >= 0 for x in reach)):
+        raise KnowledgeError(path, line_of(document["relaxation"]),
+                             "relaxation: far_reach must be [times the nearest's distance, plus km], two numbers >= 0")
     return document
 
 

@@ -10,7 +10,8 @@ R would yield. Minimal relaxations, their counts and the conflict checks of
 QuickXPlain are all lookups in that one table. Changes that replace a
 constraint (a higher budget, the town next door, a hot tub for a pool, other
 dates) are counted by evaluating only the new constraint on the rows that
-already satisfy everything else.
+already satisfy everything else. For a place we hold no stays in, the same
+transform of one histogram per destination says what each would take.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import numpy as np
 from . import attributes
 from .attributes.base import Array, StayOption
 from .attributes.place import elsewhere
+from .attributes.repair import GivenUp
 from .attributes.repair import Relaxation as Relaxation  # where the attributes build repairs; results import it here
 from .errors import InvalidValueError
 from .explain import Wording
@@ -96,11 +98,11 @@ def diagnose(evaluator: QueryEvaluator) -> Diagnosis:
 
 
 def _subset_sums(histogram: Array, bits: int) -> Array:
-    """f[R] = sum of histogram[m] over every m that is a subset of R."""
+    """f[R] = sum of histogram[m] over every m that is a subset of R (along the last axis)."""
     table = histogram.copy()
     for i in range(bits):
-        view = table.reshape(-1, 2, 1 << i)
-        view[:, 1, :] += view[:, 0, :]
+        view = table.reshape(*table.shape[:-1], -1, 2, 1 << i)
+        view[..., 1, :] += view[..., 0, :]
     return table
 
 
@@ -138,15 +140,8 @@ class Relaxer:
         if n == 0:
             return []
         table = diagnosis.satisfied_without
-        feasible = table >= need
         index = np.arange(1 << n)
-        # A budget for the stay is priced for the stay asked: a drop that takes
-        # that stay away (its dates, else its length) takes the budget with it.
-        anchor = self._stay_anchor(diagnosis.hard)
-        budget = diagnosis.bits_of(c for c in diagnosis.hard if _is_stay_budget(c))
-        if anchor is not None and budget:
-            anchor_bit = diagnosis.bits_of([anchor])
-            feasible &= ((index & anchor_bit) == 0) | ((index & budget) == budget)
+        feasible = (table >= need) & self._priced_together(diagnosis, index)
         some = feasible.copy()  # some[R]: R or a subset of it is feasible
         for i in range(n):
             bit = 1 << i
@@ -169,6 +164,19 @@ class Relaxer:
             ))
         return relaxations
 
+    def _priced_together(self, diagnosis: Diagnosis, subsets: Array) -> Array:
+        """Which sets of hard constraints (bit masks) may be given up together.
+
+        A budget for the stay is priced for the stay asked: a drop that takes
+        that stay away (its dates, else its length) takes the budget with it.
+        """
+        anchor = self._stay_anchor(diagnosis.hard)
+        budget = diagnosis.bits_of(c for c in diagnosis.hard if _is_stay_budget(c))
+        if anchor is None or not budget:
+            return np.ones(len(subsets), dtype=bool)
+        anchor_bit = diagnosis.bits_of([anchor])
+        return np.asarray(((subsets & anchor_bit) == 0) | ((subsets & budget) == budget))
+
     def _stay_anchor(self, hard: list[Constraint]) -> Constraint | None:
         """The hard constraint a stay budget is priced with: the dates, else the nights.
 
@@ -181,6 +189,58 @@ class Relaxer:
         pricing = min(anchors, key=lambda c: _anchor(c) or 0).attribute
         return next((c for c in hard if c.attribute == pricing), None)
 
+    # --- a place elsewhere: what each destination would take -------------------------
+
+    def given_up_by_destination(self, diagnosis: Diagnosis, place: int, need: int) -> list[GivenUp | None]:
+        """For each destination (by code), the fewest, then mildest, constraints to give up there for `need` places.
+
+        The query's place (bit `place`) is one we hold no stays in, so it
+        fails everywhere. In a destination a property meets the rest of the
+        query minus a set S exactly when its failure bitmask, the place left
+        out, is a subset of S: the subset-sum transform that `drops` makes of
+        the whole catalog's histogram, made here of one histogram per
+        destination, counts every S in every destination at once. The first
+        S with enough places, in order of size and then of priority, is the
+        one given up there; a stay's budget goes with its dates as in
+        `drops`, and only what the chat may give up is considered (never the
+        party). None: not even giving all of that up leaves enough there.
+        """
+        hard = diagnosis.hard
+        may = [i for i, c in enumerate(hard) if i != place and _may_give_up(c)]
+        k = len(may)
+        fails = diagnosis.fails.astype(np.int64) & ~(1 << place)
+        inside = (fails & ~sum(1 << i for i in may)) == 0  # failing only what may be given up
+        pattern = np.zeros(len(fails), dtype=np.int64)  # the failures in `may`'s own bits
+        for j, i in enumerate(may):
+            pattern |= ((fails >> i) & 1) << j
+        catalog = self.evaluator.catalog
+        destinations = len(catalog.places.destinations)
+        codes = np.asarray(catalog.loc[diagnosis.rows], dtype=np.int64)
+        histogram = np.bincount(codes[inside] * (1 << k) + pattern[inside], minlength=destinations << k)
+        table = _subset_sums(histogram.reshape(destinations, 1 << k), k)
+        subsets = np.arange(1 << k)
+        original = np.zeros(1 << k, dtype=np.int64)  # each subset in the diagnosis's bits
+        points = np.zeros(1 << k)
+        for j, i in enumerate(may):
+            chosen = (subsets >> j) & 1
+            original |= chosen << i
+            points += chosen * (self.priority(hard[i]) + 1)
+        order = np.lexsort((points, _popcount_table(k)))
+        order = order[self._priced_together(diagnosis, original[order])]
+        enough = (table >= need)[:, order]
+        first = order[np.argmax(enough, axis=1)]
+        found: list[GivenUp | None] = []
+        for code in range(destinations):
+            if not enough[code].any():
+                found.append(None)
+                continue
+            subset = int(first[code])
+            removed = tuple(hard[i] for j, i in enumerate(may) if subset >> j & 1)
+            here = inside & (codes == code) & ((pattern & ~subset) == 0)
+            found.append(GivenUp(removed, " and ".join(self.wording.dropped(c) for c in removed),
+                                 float(points[subset]), np.asarray(diagnosis.rows[here], dtype=np.int64)))
+        return found
+
     # --- replacing one constraint ------------------------------------------------------
 
     def replacements(self, diagnosis: Diagnosis, need: int) -> list[Relaxation]:
@@ -189,6 +249,9 @@ class Relaxer:
         for i, c in enumerate(diagnosis.hard):
             attribute = attributes.of(c.attribute)
             if attribute.stay:
+                continue
+            if elsewhere(c.value):  # the nearest destinations, each with what it would take
+                found.extend(attributes.LOCATION.far(self, c, self.given_up_by_destination(diagnosis, i, need)))
                 continue
             rows = diagnosis.rows_meeting_all_but(1 << i)
             if len(rows) < need:
@@ -372,6 +435,12 @@ def _anchor(c: Constraint) -> int | None:
     """Where `c` comes among the parts of the stay that price it (None: it prices nothing)."""
     part = attributes.stay_part(c.attribute)
     return None if part is None else part.anchor
+
+
+def _may_give_up(c: Constraint) -> bool:
+    """Whether a repair may give `c` up: the chat offers dropping it (not the place, not the party)."""
+    attribute = attributes.of(c.attribute)
+    return attribute.offered_dropped and not attribute.kept_by_chat
 
 
 def _is_stay_budget(c: Constraint) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -14,7 +15,11 @@ from ..normalise import Normaliser
 from ..places import UnknownPlace
 from ..query import SOFT, Constraint, Query, Request
 from .base import Array, Attribute, Checking, Evaluating, Likeness, Relaxing, Rows, Slots, Words, is_number
-from .repair import Relaxation
+from .repair import GivenUp, Relaxation
+
+# how far repairs for a place elsewhere reach: see `Location.far`
+FAR_KM_PER_POINT = 200.0  # a point of priority given up in a destination counts as this much further
+FAR_SCALE_KM = 5000.0  # a repair this much further is about 1.6 times as costly as the nearest
 
 
 def elsewhere(value: object) -> bool:
@@ -93,8 +98,7 @@ class Location(Attribute):
         return str(value)
 
     def replacements(self, rx: Relaxing, c: Constraint, rows: Array, need: int) -> list[Relaxation]:
-        if elsewhere(c.value):
-            return self._far(rx, c, c.value, rows, need)
+        """The town next door; for a place elsewhere the relaxer asks `far`, with what each destination takes."""
         catalog = rx.evaluator.catalog
         counts = np.bincount(catalog.loc[rows], minlength=len(catalog.places.destinations))
         here = catalog.places.code_of[c.value]
@@ -113,28 +117,60 @@ class Location(Attribute):
         return found
 
     @staticmethod
-    def _far(rx: Relaxing, c: Constraint, far: UnknownPlace, rows: Array, need: int) -> list[Relaxation]:
-        """A place we hold no stays in: the nearest destinations with enough places, then the best-stocked one.
+    def far(rx: Relaxing, c: Constraint, there: Sequence[GivenUp | None]) -> list[Relaxation]:
+        """A place we hold no stays in: the nearest destinations, each with what it would take, and the best-stocked.
 
-        The nearest are what a traveller bound for Nairobi can use ("Cape
-        Town, 4,100 km away: 80 places"); the destination where most places
-        fit the rest of the query is the one most like what was asked, when
-        it is not among them. Nearer ones cost less, so they are offered first.
+        `there` is, for each destination, what the rest of the search must
+        give up there to have enough places (nothing when it fits as asked;
+        None when even giving up all it may is not enough). A traveller bound
+        for Nairobi can use "Cape Town, 4,100 km away: 80 places", and one
+        bound for London wants "Paris, 340 km away, without a house: 23
+        places" rather than South Africa with one. None is offered further
+        than engine.yml's `far_reach` from the nearest destination that can
+        be ([3, 1000]: 3 times its distance plus 1,000 km). Of the rest, the
+        `max_substitutes` cheapest are offered, and beside them the one where
+        most places fit the rest as asked, when it is not among them.
+
+        Cost rule: a repair is as far as the km it goes beyond that nearest
+        destination, measured in `nearest_to` order (so a country's
+        own destinations are never further than one after them), plus
+        FAR_KM_PER_POINT for each point of what it gives up there (each
+        constraint's priority + 1, as a drop is costed: a house is 3 points,
+        600 km; the dates 9 points, 1,800 km). Its closeness is exp(-far /
+        FAR_SCALE_KM), the relaxer's usual cost of a substitute. So a
+        destination that fits costs less than one as near that needs a drop,
+        and that one less than one that fits 5,000 km further; ties keep the
+        `nearest_to` order.
         """
         places = rx.evaluator.catalog.places
-        counts = np.bincount(rx.evaluator.catalog.loc[rows], minlength=len(places.destinations))
-        ranked = [(name, km) for name, km in places.nearest_to(far) if counts[places.code_of[name]] >= need]
-        chosen = ranked[: int(rx.settings["max_substitutes"])]
-        if ranked:
-            best = max(ranked, key=lambda item: counts[places.code_of[item[0]]])
-            if best not in chosen:
+        times, plus_km = (float(x) for x in rx.settings["far_reach"])
+        ahead: list[tuple[str, float, float, GivenUp]] = []  # name, km, km in nearest_to order, what it takes
+        in_order = 0.0
+        for name, km in places.nearest_to(c.value):
+            in_order = max(in_order, km)
+            option = there[places.code_of[name]]
+            if option is not None:
+                ahead.append((name, km, in_order, option))
+        if not ahead:
+            return []
+        _, nearest_km, nearest, _ = ahead[0]
+        reach = times * nearest_km + plus_km
+        options = sorted(((in_order - nearest + FAR_KM_PER_POINT * option.points, name, km, option)
+                          for name, km, in_order, option in ahead if km <= reach),
+                         key=lambda o: o[0])  # stable: in nearest_to order where as far
+        chosen = options[: int(rx.settings["max_substitutes"])]
+        fitting = [o for o in options if not o[3].removed]
+        if fitting:
+            best = max(fitting, key=lambda o: len(o[3].rows))
+            if best[1] not in {o[1] for o in chosen}:
                 chosen.append(best)
         found = []
-        for rank, (name, km) in enumerate(chosen):
-            made = rx.relaxation("substitute", c, replace(c, value=name), rows,
-                                 f"{name}, {_distance(km)} away", 1.0 - 0.1 * rank)
+        for far, name, km, option in chosen:
+            text = f"{name}, {_distance(km)} away" + (f", without {option.phrase}" if option.removed else "")
+            made = rx.relaxation("substitute", c, replace(c, value=name), option.rows, text,
+                                 math.exp(-far / FAR_SCALE_KM))
             if made:
-                found.append(replace(made, distance_km=float(round(km))))
+                found.append(replace(made, removed=(c, *option.removed), distance_km=float(round(km))))
         return found
 
     def read_again(self, c: Constraint, normaliser: Normaliser) -> Constraint:

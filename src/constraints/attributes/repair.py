@@ -2,12 +2,16 @@
 
 Each attribute builds its own widenings and substitutes (`Attribute.replacements`)
 and the relaxer its drops and stay changes; all are this one record, which the
-search result serialises and the chat applies.
+search result serialises and the chat applies. `GivenUp` is what a search
+must give up in one destination, for a repair that moves it there.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from ..query import MONEY_ATTRIBUTES, Constraint, Query, json_value
 
@@ -53,3 +57,18 @@ class Relaxation:
         if self.distance_km is not None:
             data["distance_km"] = self.distance_km
         return data
+
+
+@dataclass(frozen=True, eq=False)  # its rows are an array: one is equal only to itself
+class GivenUp:
+    """What a search must give up in one destination to have enough places there.
+
+    The relaxer finds it (`Relaxer.given_up_by_destination`) for each
+    destination at once; the place attribute offers the nearest of them to a
+    traveller bound for a place we hold no stays in.
+    """
+
+    removed: tuple[Constraint, ...]  # none: the rest of the search fits there as asked
+    phrase: str  # how a drop words them: "a house and the dates 6-7 Mar"
+    points: float  # what a drop of them costs: the sum of their priorities + 1
+    rows: npt.NDArray[np.int64]  # the places there meeting the rest of the search without them
