@@ -134,3 +134,19 @@ def test_out_of_scope_for_sure_stays_out_of_scope_whatever_dates_it_names(rescue
 
 def test_a_common_noun_that_is_also_a_town_is_no_place(mentions) -> None:
     assert not mentions("how do i get to the airport").places
+
+
+@pytest.mark.parametrize("text", ["the 12th is when we have to leave", "we go home on the 9th",
+                                  "checkout is the 3rd for us"])
+def test_a_day_to_leave_is_a_stay_however_sure_out_of_scope_was(rescue, text: str) -> None:
+    [message] = rescue.process([_message(text, "out_of_scope", confidence=0.95)])
+    assert message.get("intent")["name"] == "inform", text
+
+
+def test_an_unsure_start_over_that_states_dates_changes_them_instead(rescue) -> None:
+    dates, sure, bare = rescue.process([_message("redo it from the 6th of april instead", "start_over", confidence=0.5),
+                                        _message("start over from the 6th", "start_over", confidence=0.97),
+                                        _message("let's begin again", "start_over", confidence=0.5)])
+    assert dates.get("intent")["name"] == "inform"
+    assert sure.get("intent")["name"] == "start_over"  # sure enough: action_start_over forgets the search
+    assert bare.get("intent")["name"] == "start_over"  # nothing to change: action_start_over asks

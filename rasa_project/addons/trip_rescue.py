@@ -15,7 +15,13 @@ gazetteer (constraints.trip_mentions) what the message names:
   the message says nothing but a place ("Kuala Lumpur please"), or names no
   place but a must-have, a party, dates, a rating or a budget and the
   classifier was unsure ("I want to check in tomorrow": the answer to a
-  question; "what's the weather like tomorrow" is out of scope for sure).
+  question; "what's the weather like tomorrow" is out of scope for sure), or
+  names a day to leave ("The 5th is when I want to check out": only a stay has
+  a check-out), however sure the classifier was;
+- `start_over` below the confidence action_start_over trusts (engine.yml
+  `chat.start_over_min_confidence`) that states trip facts becomes `inform`:
+  "Please try again, check from March 5th instead" changes the dates, it does
+  not ask to forget the search.
 
 The place is added as a `location` entity when no extractor tagged one, so the
 action server reads it like any other. The original intent stays in the
@@ -47,6 +53,7 @@ logger = logging.getLogger(__name__)
 
 FALLBACK = "nlu_fallback"
 OUT_OF_SCOPE = "out_of_scope"
+START_OVER = "start_over"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -64,6 +71,7 @@ class TripRescue(GraphComponent):
         self._config = {**self.get_default_config(), **config}
         self._engine: Engine | None = None
         self._place_words: frozenset[str] = frozenset()
+        self._start_over_trusted = 1.0
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -77,24 +85,29 @@ class TripRescue(GraphComponent):
             catalog = os.environ.get("STAYS_CATALOG") or knowledge.directory / "catalog.csv"
             self._engine = Engine(knowledge, load_catalog(catalog, knowledge))
             self._place_words = place_words(load_phrases(knowledge.directory))
+            self._start_over_trusted = float(knowledge.setting("chat", "start_over_min_confidence"))
         return trip_mentions(text, self._engine.normaliser, self._place_words)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            unsure = float((message.get(INTENT) or {}).get("confidence") or 0.0) \
-                < float(self._config["rescue_out_of_scope_below"])
-            if intent not in (FALLBACK, OUT_OF_SCOPE) or not message.get(TEXT):
+            confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
+            unsure = confidence < float(self._config["rescue_out_of_scope_below"])
+            if intent not in (FALLBACK, OUT_OF_SCOPE, START_OVER) or not message.get(TEXT):
                 continue
             try:
                 found = self._mentions(message.get(TEXT))
                 facts = bool(found.amenities or found.property_types) or states_facts(message.get(TEXT), today())
+                leaving = facts and names_departure(message.get(TEXT), today())
             except Exception:  # a broken knowledge base must not take the NLU down with it
                 logger.exception("trip rescue could not read the message; keeping %s", intent)
                 continue
             if intent == FALLBACK and (found or facts):
                 self._rescue(message, intent, found)
-            elif intent == OUT_OF_SCOPE and (found.only_places or (facts and not found.places and unsure)):
+            elif intent == OUT_OF_SCOPE and (found.only_places
+                                             or (facts and not found.places and (unsure or leaving))):
+                self._rescue(message, intent, found)
+            elif intent == START_OVER and (found or facts) and confidence < self._start_over_trusted:
                 self._rescue(message, intent, found)
         return messages
 
@@ -109,6 +122,14 @@ class TripRescue(GraphComponent):
                              "value": place.text, "extractor": type(self).__name__})
             message.set(ENTITIES, entities, add_to_output=True)
         logger.debug("rescued %r from %s as %s", message.get(TEXT), intent, name)
+
+
+def names_departure(text: str, today: date) -> bool:
+    """Whether `text` names only a day to leave: the readers take a bare day for the arrival, and
+    "tonight" for a one-night stay, so a departure alone was said in departure words."""
+    dates = parse_dates(text, today)
+    return (dates is not None and getattr(dates, "check_in", None) is None
+            and getattr(dates, "check_out", None) is not None)
 
 
 def states_facts(text: str, today: date) -> bool:

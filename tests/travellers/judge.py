@@ -80,6 +80,14 @@ def question_kind(text: str) -> str | None:
     return max(found)[1] if found else None
 
 
+_LISTED = re.compile(r"^1\. ", re.MULTILINE)
+
+
+def lists_places(text: str) -> bool:
+    """The reply lists places ('1. Lovely house …'): an answer that keeps the old list on screen does not."""
+    return bool(_LISTED.search(text))
+
+
 def offered_places(text: str) -> list[str]:
     """Our destinations offered instead of a place we hold no stays in ('The nearest I have: ...')."""
     folded = text.casefold()

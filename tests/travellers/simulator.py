@@ -143,7 +143,9 @@ class Traveller:
         seconds = time.monotonic() - started
         tracker = self.client.tracker(sender)
         slots = tracker.get("slots") or {}
-        shown = list(slots.get("shown") or []) if _set_since_last_user(tracker, "shown") else []
+        # the bot re-sets `shown` to the list still on screen when nothing new matched: shown only when listed
+        listed = _set_since_last_user(tracker, "shown") and judge.lists_places(reply.text)
+        shown = list(slots.get("shown") or []) if listed else []
         exchange = Exchange(said=text, kind=kind, turn=turn, reply=reply.text, seconds=seconds, slots=slots,
                             results=shown, question=None if shown else judge.question_kind(reply.text),
                             failure=judge.failure_kind(reply.text), buttons=reply.buttons)
@@ -167,8 +169,8 @@ class Traveller:
         """No stays in the place asked: click the first destination offered instead."""
         exchange = played.exchanges[-1]
         offered = judge.offered_places(exchange.reply)
-        if offered:
-            played.offered = offered
+        if offered:  # a new offer, for the place just asked: what was accepted for an earlier one is past
+            played.offered, played.accepted = offered, None
         buttons = [b for b in exchange.buttons if offered and offered[0] in b.get("title", "")]
         if exchange.results or not buttons:
             return
