@@ -222,17 +222,25 @@ class ActionApplyOffer(Action):
     @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         offers = tracker.get_slot("offers") or []
-        if not offers:
-            dispatcher.utter_message(response="utter_glad_change_or_details")
-            return []
+        if not offers:  # "ok then the Gold Coast" with nothing on offer: what it says is the change
+            done = self._as_said(dispatcher, tracker, "inform")
+            if done is None:
+                dispatcher.utter_message(response="utter_glad_change_or_details")
+            return done or []
         chosen = self._choose(tracker, offers)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if chosen is None and intent == "affirm":
             dispatcher.utter_message(response="utter_glad_say_details")
             return []
         if chosen is None and self._asks_to_drop(tracker):
-            return self._drop_as_said(dispatcher, tracker)
+            done = self._as_said(dispatcher, tracker, "remove_constraint")
+            if done is None:
+                dispatcher.utter_message(response="utter_pick_an_option")
+            return done or []
         if chosen is None:
+            done = self._as_said(dispatcher, tracker, "inform")
+            if done is not None:
+                return done
             options = "; ".join(f"{k}. {o['label']}" for k, o in enumerate(offers, 1))
             dispatcher.utter_message(text=f"Which one? {options}")
             return []
@@ -246,20 +254,25 @@ class ActionApplyOffer(Action):
         words = set(fold((tracker.latest_message or {}).get("text") or "").split())
         return bool(words & _OFFER_VERBS["drop"])
 
-    def _drop_as_said(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        """'ok drop the parking' when no offer drops it: do what was said, as a removal."""
+    @staticmethod
+    def _as_said(dispatcher: CollectingDispatcher, tracker: Tracker, read_as: str) -> list[EventType] | None:
+        """What the words say, when no offer is what was meant: 'ok drop the parking' (read as a
+        removal) or 'ok then the Gold Coast' (as a change); None when they change nothing."""
         eng = engine()
         message = tracker.latest_message or {}
         slots = tracker.current_slot_values()
-        reading = read_message(eng, message.get("text") or "", "remove_constraint", message.get("entities") or [],
+        reading = read_message(eng, message.get("text") or "", read_as, message.get("entities") or [],
                                slots, None, today())
-        values, notes = validate_candidates(reading.candidates, slots, eng, today())
+        candidates = {k: v for k, v in reading.candidates.items() if k not in ("offset", "reference_id")}
+        values, notes = validate_candidates(candidates, slots, eng, today())
+        changed = {k: v for k, v in values.items() if v != slots.get(k)}
+        if not changed and not notes:
+            return None
         for note in [*reading.notes, *notes]:
             dispatcher.utter_message(text=note)
-        if not values:
-            dispatcher.utter_message(response="utter_pick_an_option")
+        if not changed:
             return []
-        return search_and_reply(eng, dispatcher, tracker, {**values, "offset": 0.0})
+        return search_and_reply(eng, dispatcher, tracker, {**changed, "offset": 0.0})
 
     def _choose(self, tracker: Tracker, offers: list[dict[str, Any]]) -> dict[str, Any] | None:
         """The offer meant: by number, else by what the words say and name, else the only one."""

@@ -342,6 +342,22 @@ def test_drop_means_drop_even_when_only_a_substitute_was_offered() -> None:
     assert chat.slots["shown"]
 
 
+def test_a_place_named_when_nothing_is_on_offer_is_searched() -> None:
+    chat = Conversation({})
+    chat.run(ActionApplyOffer(), "ok then the Gold Coast", "choose_offer",
+             [{"entity": "location", "value": "Gold Coast", "start": 13, "end": 23}])
+    assert chat.slots["location"] == "Gold Coast" and chat.slots["shown"]
+
+
+def test_a_new_place_named_instead_of_an_offer_is_searched() -> None:
+    chat = Conversation({"location": "Barcelona", "guests": 4.0, "budget": 150.0, "amenities": ["free_parking"]})
+    chat.run(ActionRecommend(), "", "search")
+    assert chat.slots["offers"]
+    chat.run(ActionApplyOffer(), "hmm no, Porto then", "choose_offer",
+             [{"entity": "location", "value": "Porto", "start": 8, "end": 13}])
+    assert chat.slots["location"] == "Porto"
+
+
 def test_closer_to_a_neighbourhood_of_another_place_says_where_it_is() -> None:
     chat = Conversation({"location": "Cascais", "guests": 2.0, "budget": 300.0, "amenities": []})
     chat.run(ActionRecommend(), "", "search")

@@ -204,3 +204,13 @@ def test_priorities_in_many_voices(text: str, attributes: list[str], word: str |
 def test_price_tier_words(text: str, tier: str | None) -> None:
     found = parse_budget(text)
     assert (found.tier if found else None) == tier
+
+
+@pytest.mark.parametrize("text, maximum", [
+    ("Lisbon, 4 adults, 150 a night max, must have a pool, 10 to 14 June", 150.0),
+    ("max 150 a night, 10 to 14 june", 150.0),
+    ("3 to 7 july, under 90 pls", 90.0),
+])
+def test_a_day_range_before_its_month_is_not_a_budget(text: str, maximum: float) -> None:
+    budget = parse_budget(text)
+    assert budget is not None and budget.maximum == maximum and budget.minimum is None

@@ -150,3 +150,20 @@ def test_an_unsure_start_over_that_states_dates_changes_them_instead(rescue) -> 
     assert dates.get("intent")["name"] == "inform"
     assert sure.get("intent")["name"] == "start_over"  # sure enough: action_start_over forgets the search
     assert bare.get("intent")["name"] == "start_over"  # nothing to change: action_start_over asks
+
+
+@pytest.mark.parametrize("text, intent, becomes", [
+    ("three travellers", "thanks", "inform"), ("five of us", "affirm", "inform"),
+    ("hi, Porto for 2", "greet", "search"), ("thanks!", "thanks", "thanks"), ("yes please", "affirm", "affirm"),
+    ("we're a group of five in the end", "ask_details", "inform"),
+    ("details of the 2nd one", "ask_details", "ask_details"),
+    ("tell me more about number 3", "ask_details", "ask_details")])
+def test_unsure_factless_intents_that_state_a_trip_are_the_answer_they_are(rescue, text: str, intent: str,
+                                                                          becomes: str) -> None:
+    [message] = rescue.process([_message(text, intent, confidence=0.6)])
+    assert message.get("intent")["name"] == becomes, text
+
+
+def test_sure_small_talk_is_left_alone(rescue) -> None:
+    [message] = rescue.process([_message("thanks, two of us loved it", "thanks", confidence=0.95)])
+    assert message.get("intent")["name"] == "thanks"

@@ -258,12 +258,13 @@ def parse_budget(text: str, *, expected: bool = False) -> Budget | None:
         a, b = amounts[i], amounts[i + 1]
         if i in used or not _RE_RANGE_JOIN.fullmatch(t, a.end, b.start):
             continue
+        if not (a.currency or b.currency) and re.match(rf" ?{_MON}", t[b.end:b.end + 12]):  # "10 to 14 June": days
+            used.update((i, i + 1))
+            continue
         joiner = t[a.end:b.start]
         cur = a.currency or b.currency
         if cur is None and (_RE_NOT_MONEY_AFTER.match(t, b.end) or _before(_RE_NOT_MONEY_BEFORE, t, a.start, 45)
                             or _before(_RE_DIGIT_DASH_BEFORE, t, a.start, 4)):
-            continue
-        if re.match(rf" ?{_MON}", t[b.end:b.end + 12]):
             continue
         between = _before(_RE_BETWEEN_BEFORE, t, a.start, 20) is not None
         if "and" in joiner and not between:

@@ -18,6 +18,12 @@ gazetteer (constraints.trip_mentions) what the message names:
   question; "what's the weather like tomorrow" is out of scope for sure), or
   names a day to leave ("The 5th is when I want to check out": only a stay has
   a check-out), however sure the classifier was;
+- an intent that carries no trip facts (`factless`: small talk, asking for a
+  listing's details) the classifier was unsure of (below
+  `rescue_out_of_scope_below`), on a message that states trip facts or names a
+  place, is the answer it is: "three travellers" is not thanks, "five" is not
+  yes, "on the 1st and 5 persons are in my team" asks for no details ("deny"
+  is not among them: "no pool" drops the pool);
 - `start_over` below the confidence action_start_over trusts (engine.yml
   `chat.start_over_min_confidence`) that states trip facts becomes `inform`:
   "Please try again, check from March 5th instead" changes the dates, it does
@@ -65,7 +71,8 @@ class TripRescue(GraphComponent):
         # out of scope with a party, dates or a must-have and no place is rescued only when the
         # classifier was this unsure: "I want to check in tomorrow" (0.71) is an answer, "what's the
         # weather like tomorrow" (1.0) is not
-        return {"search_intent": "search", "inform_intent": "inform", "rescue_out_of_scope_below": 0.75}
+        return {"search_intent": "search", "inform_intent": "inform", "rescue_out_of_scope_below": 0.75,
+                "factless": ["affirm", "thanks", "greet", "goodbye", "ask_details"]}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = {**self.get_default_config(), **config}
@@ -90,10 +97,11 @@ class TripRescue(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            intent = str((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
             confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
             unsure = confidence < float(self._config["rescue_out_of_scope_below"])
-            if intent not in (FALLBACK, OUT_OF_SCOPE, START_OVER) or not message.get(TEXT):
+            factless = intent in self._config["factless"]
+            if not (intent in (FALLBACK, OUT_OF_SCOPE, START_OVER) or (factless and unsure)) or not message.get(TEXT):
                 continue
             try:
                 found = self._mentions(message.get(TEXT))
@@ -108,6 +116,8 @@ class TripRescue(GraphComponent):
                                              or (facts and not found.places and (unsure or leaving))):
                 self._rescue(message, intent, found)
             elif intent == START_OVER and (found or facts) and confidence < self._start_over_trusted:
+                self._rescue(message, intent, found)
+            elif factless and (found or facts):
                 self._rescue(message, intent, found)
         return messages
 

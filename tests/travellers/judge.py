@@ -117,6 +117,8 @@ def results_fit(ids: list[str], place: Place, accepted: str | None, guests: int 
         wanted = {str(place.destination)}
     elif accepted is not None and (not place.located or accepted in place.nearest):
         wanted = {accepted}
+    elif accepted is None and place.nearest:  # nothing offered or taken: any of the nearest will do
+        wanted = set(place.nearest)
     else:
         where = f"nearest {', '.join(place.nearest)}" if place.nearest else "unlocated"
         return Fit(False, f"{place.said!r} ({where}): the shown places are in {sorted(set(rows['location']))}")
