@@ -167,3 +167,14 @@ def test_unsure_factless_intents_that_state_a_trip_are_the_answer_they_are(rescu
 def test_sure_small_talk_is_left_alone(rescue) -> None:
     [message] = rescue.process([_message("thanks, two of us loved it", "thanks", confidence=0.95)])
     assert message.get("intent")["name"] == "thanks"
+
+
+def test_an_unclear_message_naming_one_lower_case_place_is_a_search(rescue) -> None:
+    [message] = rescue.process([_message("I'll be in sacramento.", "nlu_fallback")])
+    assert message.get("intent")["name"] == "search"
+    assert [e["value"] for e in message.get("entities") if e["entity"] == "location"] == ["sacramento"]
+
+
+def test_one_lower_case_word_after_a_place_word_is_no_place_in_a_clear_message(mentions) -> None:
+    assert not mentions("I'll be in sacramento.").places
+    assert not mentions("how do i get to the airport").places

@@ -93,7 +93,7 @@ class TripRescue(GraphComponent):
             self._engine = Engine(knowledge, load_catalog(catalog, knowledge))
             self._place_words = place_words(load_phrases(knowledge.directory))
             self._start_over_trusted = float(knowledge.setting("chat", "start_over_min_confidence"))
-        return trip_mentions(text, self._engine.normaliser, self._place_words)
+        return trip_mentions(text, self._engine.normaliser, self._place_words, unclear=True)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

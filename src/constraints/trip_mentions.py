@@ -62,13 +62,17 @@ def place_words(phrases: Phrases) -> frozenset[str]:
     return frozenset(fold(w) for w in phrases.words("mentions", "before_place"))
 
 
-def trip_mentions(text: str, normaliser: Normaliser, place_words: frozenset[str]) -> TripMentions:
+def trip_mentions(text: str, normaliser: Normaliser, place_words: frozenset[str],
+                  unclear: bool = False) -> TripMentions:
     """Every exact place, amenity and property-type name in `text`.
 
     `place_words` are the folded words that show a name is meant as a place
-    ("in", "to", "visiting").
+    ("in", "to", "visiting"). A single lower-case word after one is taken for
+    a place only in a message the classifier could not place (`unclear`: "I'll
+    be in sacramento."): in any message it would too often be a common noun
+    that is also a town somewhere.
     """
-    places = _places(text, normaliser, place_words)
+    places = _places(text, normaliser, place_words, unclear)
     rest = text
     for span in reversed(places):
         rest = rest[:span.start] + " " + rest[span.end:]
@@ -80,7 +84,7 @@ def trip_mentions(text: str, normaliser: Normaliser, place_words: frozenset[str]
     )
 
 
-def _places(text: str, normaliser: Normaliser, place_words: frozenset[str]) -> list[PlaceSpan]:
+def _places(text: str, normaliser: Normaliser, place_words: frozenset[str], unclear: bool) -> list[PlaceSpan]:
     words = [(m.start(), m.end()) for m in PLACE_WORD.finditer(text)]
     folded = [fold(text[start:end]) for start, end in words]
     one_case = text == text.lower() or text == text.upper()
@@ -93,9 +97,9 @@ def _places(text: str, normaliser: Normaliser, place_words: frozenset[str]) -> l
             start, end = words[first][0], words[first + size - 1][1]
             before = folded[max(0, first - 2):first]
             meant = any(" ".join(before[i:]) in place_words for i in range(len(before)))
-            # lower case after a place word only for a name of several words ("in long beach, ca"):
-            # one lower-case word after "to" is too often a common noun that is also a town ("to the airport")
-            span = _place(text[start:end], start, end, normaliser, one_case or (meant and size > 1))
+            # lower case after a place word only for a name of several words ("in long beach, ca") or in an
+            # unclear message: one lower-case word after "to" is often a common noun that is also a town
+            span = _place(text[start:end], start, end, normaliser, one_case or (meant and (size > 1 or unclear)))
             if span is not None and not span.in_catalog:
                 rest = folded[:first] + folded[first + size:]
                 if not (meant or all(w in normaliser.common_words for w in rest)):
