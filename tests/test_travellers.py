@@ -189,7 +189,7 @@ class FormBot:
             return _Reply("What's your budget per night?")
         shown = _ids(self.slots["location"], int(self.slots["guests"]))
         self._set("shown", shown)
-        return _Reply("Here are the best 3 places:\n" + "\n".join(f"{k}. x — 1" for k, _ in enumerate(shown, 1)))
+        return _Reply("Here are the best 3 places:\n" + "\n".join(f"{k}. x — y — 1" for k, _ in enumerate(shown, 1)))
 
     def tracker(self, sender: str) -> dict[str, Any]:
         return {"slots": dict(self.slots), "events": list(self.events)}
@@ -292,3 +292,9 @@ def test_crowd_written_travellers_get_places_that_fit(crowd_rest):
 def test_failure_kinds_are_named_in_one_place():
     assert set(judge.DONE_WHEN_KINDS) <= set(judge.FAILURE_CUES) | {"unknown_common"}
     assert Counter(judge.DONE_WHEN_KINDS).most_common(1)[0][1] == 1
+
+
+def test_only_a_list_of_places_counts_as_places_shown():
+    assert judge.lists_places("Here are the best 3:\n1. Lovely house — Shin-Osaka, Osaka — €89 a night — ★ 4.90")
+    assert not judge.lists_places("Here's what would work:\n1. A townhouse instead of a house: 5 places")
+    assert not judge.lists_places("1. Lovely house in Shin-Osaka — Shin-Osaka, Osaka\nHouse (entire place): sleeps 4")

@@ -80,11 +80,13 @@ def question_kind(text: str) -> str | None:
     return max(found)[1] if found else None
 
 
-_LISTED = re.compile(r"^1\. ", re.MULTILINE)
+_LISTED = re.compile(r"^1\. [^\n]+ — [^\n]+ — ", re.MULTILINE)  # "1. <title> — <where> — <price> …"
 
 
 def lists_places(text: str) -> bool:
-    """The reply lists places ('1. Lovely house …'): an answer that keeps the old list on screen does not."""
+    """The reply lists places ('1. Lovely house — Shin-Osaka, Osaka — €89 a night'): ways out ('1. A
+    townhouse instead of a house: 5 places'), one place's details, or an answer that keeps the old
+    list on screen do not."""
     return bool(_LISTED.search(text))
 
 
