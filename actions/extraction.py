@@ -23,7 +23,7 @@ from constraints.text import fold
 from constraints.trip_mentions import PLACE_WORD, trip_mentions
 
 from . import parsing
-from .reading import mentions
+from .reading import joining, mentions
 from .reading import priorities as priority_words
 from .reading.distance import parse_centre_km
 from .reading.wishes import read_wishes
@@ -258,6 +258,9 @@ class MessageReader:
             parsed = parsing.parse_guests(span, expected=True) or parsed
         parsed = parsing.parse_guests(self.text, expected=self.requested == "guests") or parsed
         context = dict(self.slots.get("context") or {})
+        added, so_far = joining(self.text), self.slots.get("guests")
+        if parsed is not None and added is not None and so_far and parsed.total == added:
+            parsed = replace(parsed, total=int(so_far) + added)  # "two more friends are coming": 4 + 2
         if parsed is not None:
             if parsed.total:
                 self._set("guests", float(parsed.total))

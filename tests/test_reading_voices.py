@@ -214,3 +214,31 @@ def test_price_tier_words(text: str, tier: str | None) -> None:
 def test_a_day_range_before_its_month_is_not_a_budget(text: str, maximum: float) -> None:
     budget = parse_budget(text)
     assert budget is not None and budget.maximum == maximum and budget.minimum is None
+
+
+def test_people_joining_add_to_the_party_so_far(shipped_engine) -> None:
+    from actions.extraction import read_message
+
+    def party(text: str, so_far: float | None) -> object:
+        slots = {"location": "Porto", "guests": so_far}
+        reading = read_message(shipped_engine, text, "inform", [], slots, None, date(2026, 11, 28))
+        return reading.candidates.get("guests")
+
+    assert party("two more friends just said they're coming, so 6 now", 4.0) == 6.0
+    assert party("2 more people are joining us", 3.0) == 5.0
+    assert party("2 more people", None) == 2.0  # nobody counted yet: the two are the party
+    assert party("show me 3 more places", 4.0) is None
+
+
+@pytest.mark.parametrize("text", ["close to the beach if there is one", "a pool, whether there's one nearby or not"])
+def test_a_condition_counts_nobody(text: str) -> None:
+    assert parse_guests(text) is None
+
+
+def test_a_vehicle_to_park_is_no_place(shipped_engine) -> None:
+    from actions.extraction import read_message
+
+    van = [{"entity": "location", "value": "van", "start": 20, "end": 23}]
+    reading = read_message(shipped_engine, "free parking for the van too", "inform", van,
+                           {"location": "Douro Valley"}, None, date(2026, 11, 28))
+    assert "location" not in reading.candidates and reading.candidates["amenities"] == ["free_parking"]

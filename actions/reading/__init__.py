@@ -66,7 +66,7 @@ from constraints.query import StayDates  # the engine's own stay type, so dates 
 from .bedrooms import parse_bedrooms
 from .budget import parse_budget
 from .dates import parse_dates, warm_up
-from .guests import parse_guests
+from .guests import joining, parse_guests
 from .negation import is_negated, negated_spans
 from .nights import parse_nights
 from .ordinal import parse_ordinal
@@ -77,7 +77,7 @@ from .text import words_to_number
 
 __all__ = [
     "GuestCount", "Budget", "StayDates", "DateProblem",
-    "parse_guests", "parse_budget", "parse_nights", "parse_dates", "parse_rating",
+    "joining", "parse_guests", "parse_budget", "parse_nights", "parse_dates", "parse_rating",
     "parse_ordinal", "parse_bedrooms", "words_to_number", "negated_spans", "is_negated",
     "warm_up", "MAX_CHARS",
 ]

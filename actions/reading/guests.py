@@ -14,6 +14,7 @@ from .vocab import (
     _FRIENDS,
     _GENERIC_NOUNS,
     _INFANT_NOUNS,
+    _JOINING,
     _NOT_PEOPLE_UNITS,
     _RE_NOT_PEOPLE_AFTER,
     _SPOUSE_WORDS,
@@ -32,6 +33,7 @@ _RE_CHILDREN = re.compile(rf"{_NB}{_N} ?-? ?{_MOD}(?:{_CHILD_NOUNS})\b{_NOT_A_CH
 _RE_INFANTS = re.compile(rf"{_NB}{_N} ?-? ?{_MOD}(?:{_INFANT_NOUNS})\b{_NOT_A_CHILD_AFTER}")
 _RE_GENERIC = re.compile(rf"{_NB}{_N} ?-? ?{_MOD}(?P<noun>{_GENERIC_NOUNS})\b")
 _RE_COUPLES = re.compile(rf"{_NB}{_N} couples\b")
+_RE_JOINING = re.compile(rf"{_NB}{_N} (?:{_JOINING})\b(?: (?:{_GENERIC_NOUNS}|{_ADULT_NOUNS}|{_CHILD_NOUNS})\b)?")
 _RE_A_CHILD = re.compile(
     r"(?:a|an|one|my|our|the|their|and) (?:(?:young|small|little|teenage|\d{1,2} ?-?(?:year|yr)s? ?-?old) )?"
     r"(?P<noun>kid|child|toddler|teen|teenager|boy|girl|son|daughter|stepson|stepdaughter|grandson"
@@ -40,8 +42,10 @@ _RE_AGE_CHILD = re.compile(r"(?:a|an|one|my|our|the|with) (?P<age>\d{1,2}) ?-? ?
 _RE_FAMILY_OF = re.compile(
     r"(?:family|group|party|team|crew|gang|bunch|troop|squad|a total)(?: of)? (?:about |around |roughly "
     r"|approximately |maybe |up to )?(?P<n>\d{1,5}|one)\b")
+# "close to the beach if there is one" asks about a beach: a condition counts nobody
 _RE_WE_ARE = re.compile(
-    r"(?:we(?:'re| are| will be|'ll be| r)|there(?:'s| is| are|'re| will be|'ll be))(?: (?:a total of|in total"
+    r"(?:we(?:'re| are| will be|'ll be| r)|(?<!if )(?<!whether )there(?:'s| is| are|'re| will be|'ll be))"
+    r"(?: (?:a total of|in total"
     r"|just|only|about|around|going to be|gonna be))? (?P<n>\d{1,5}|one)\b")
 _RE_FOR_N = re.compile(
     r"for (?:(?:just|only|about|around|roughly|maybe|up to|max|maximum|a total of|a group of) )?"
@@ -89,6 +93,17 @@ def _not_people_after(t: str, end: int) -> bool:
 # words that make "my dad" part of who is coming, not just someone talked about
 _RE_PARTY_CUE = re.compile(r"\b(?:for|with|bringing|taking|coming|travel+ing|going|visiting|joining|book(?:ing)?"
                            r"|plus|and (?:i|me)|we|us|our)\b")
+
+
+def joining(text: str) -> int | None:
+    """How many people join the party so far ("two more friends are coming": 2), or None.
+
+    Said once and nothing else about the party: "4 of us and 2 more" states a total,
+    which `parse_guests` reads.
+    """
+    t = _normalise(text)
+    found = list(_RE_JOINING.finditer(t)) if t and _number_starts(t) else []
+    return _num(found[0].group("n")) if len(found) == 1 else None
 
 
 def parse_guests(text: str, *, expected: bool = False) -> GuestCount | None:

@@ -176,6 +176,7 @@ _GENERIC_NOUNS = phrase_alt(p for p in table("people", "people", "friends") if p
 _SPOUSE_WORDS = frozenset(table("people", "spouses"))
 _ADULT_RELATIONS = phrase_alt(table("people", "spouses", "relations"))
 _FAMILY_WORDS = frozenset(table("people", "family"))
+_JOINING = phrase_alt(table("people", "joining"))
 
 # --- units: what a number is not ------------------------------------------------------
 

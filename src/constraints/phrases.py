@@ -57,7 +57,7 @@ SCHEMA: dict[str, dict[str, Kind]] = {
                  "weekday_after": ("int", 0, 2)},
     "currencies": {"names": _CURRENCY, "symbols": _CURRENCY},
     "people": {"adults": _WORDS, "children": _WORDS, "infants": _WORDS, "friends": _WORDS, "people": _WORDS,
-               "spouses": _WORDS, "relations": _WORDS, "family": _WORDS},
+               "spouses": _WORDS, "relations": _WORDS, "family": _WORDS, "joining": _WORDS},
     "units": {"stay": _WORDS, "time": _WORDS, "rooms": _WORDS, "rating": _WORDS, "distance": _WORDS,
               "listings": _WORDS, "price_scope": _WORDS, "suffixes": _WORDS, "not_money": _WORDS},
     "prices": {"at_most": _WORDS, "at_least": _WORDS, "about": _WORDS, "budget": _WORDS},
