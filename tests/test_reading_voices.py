@@ -242,3 +242,13 @@ def test_a_vehicle_to_park_is_no_place(shipped_engine) -> None:
     reading = read_message(shipped_engine, "free parking for the van too", "inform", van,
                            {"location": "Douro Valley"}, None, date(2026, 11, 28))
     assert "location" not in reading.candidates and reading.candidates["amenities"] == ["free_parking"]
+
+
+def test_a_check_in_date_is_no_town(shipped_engine) -> None:
+    from actions.extraction import read_message
+
+    date_tag = [{"entity": "location", "value": "date", "start": 41, "end": 45}]
+    reading = read_message(shipped_engine, "Yes, please can you schedule my check in date for the 6th of this month.",
+                           "inform", date_tag, {"location": "Aspen"}, None, date(2027, 3, 1))
+    assert "location" not in reading.candidates
+    assert reading.candidates["partial_stay"] == {"check_in": "2027-03-06"}  # kept until the stay is whole
