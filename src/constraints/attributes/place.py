@@ -17,10 +17,6 @@ from ..query import SOFT, Constraint, Query, Request
 from .base import Array, Attribute, Checking, Evaluating, Likeness, Relaxing, Rows, Slots, Words, is_number
 from .repair import GivenUp, Relaxation
 
-# how far repairs for a place elsewhere reach: see `Location.far`
-FAR_KM_PER_POINT = 200.0  # a point of priority given up in a destination counts as this much further
-FAR_SCALE_KM = 5000.0  # a repair this much further is about 1.6 times as costly as the nearest
-
 
 def elsewhere(value: object) -> bool:
     """A place on earth the catalog holds no stays in (an UnknownPlace), not a destination."""
@@ -134,16 +130,18 @@ class Location(Attribute):
         Cost rule: a repair is as far as the km it goes beyond that nearest
         destination, measured in `nearest_to` order (so a country's
         own destinations are never further than one after them), plus
-        FAR_KM_PER_POINT for each point of what it gives up there (each
-        constraint's priority + 1, as a drop is costed: a house is 3 points,
-        600 km; the dates 9 points, 1,800 km). Its closeness is exp(-far /
-        FAR_SCALE_KM), the relaxer's usual cost of a substitute. So a
+        engine.yml's `far_km_per_point` for each point of what it gives up
+        there (each constraint's priority + 1, as a drop is costed: with 200,
+        a house is 3 points, 600 km; the dates 9 points, 1,800 km). Its
+        closeness is exp(-far / `far_scale_km`), the relaxer's usual cost of a
+        substitute. So a
         destination that fits costs less than one as near that needs a drop,
         and that one less than one that fits 5,000 km further; ties keep the
         `nearest_to` order.
         """
         places = rx.evaluator.catalog.places
         times, plus_km = (float(x) for x in rx.settings["far_reach"])
+        per_point, scale = float(rx.settings["far_km_per_point"]), float(rx.settings["far_scale_km"])
         ahead: list[tuple[str, float, float, GivenUp]] = []  # name, km, km in nearest_to order, what it takes
         in_order = 0.0
         for name, km in places.nearest_to(c.value):
@@ -155,7 +153,7 @@ class Location(Attribute):
             return []
         _, nearest_km, nearest, _ = ahead[0]
         reach = times * nearest_km + plus_km
-        options = sorted(((in_order - nearest + FAR_KM_PER_POINT * option.points, name, km, option)
+        options = sorted(((in_order - nearest + per_point * option.points, name, km, option)
                           for name, km, in_order, option in ahead if km <= reach),
                          key=lambda o: o[0])  # stable: in nearest_to order where as far
         chosen = options[: int(rx.settings["max_substitutes"])]
@@ -168,7 +166,7 @@ class Location(Attribute):
         for far, name, km, option in chosen:
             text = f"{name}, {_distance(km)} away" + (f", without {option.phrase}" if option.removed else "")
             made = rx.relaxation("substitute", c, replace(c, value=name), option.rows, text,
-                                 math.exp(-far / FAR_SCALE_KM))
+                                 math.exp(-far / scale))
             if made:
                 found.append(replace(made, removed=(c, *option.removed), distance_km=float(round(km))))
         return found
