@@ -26,6 +26,7 @@ from . import parsing
 from .reading import joining, mentions
 from .reading import priorities as priority_words
 from .reading.distance import parse_centre_km
+from .reading.vocab import PHRASES
 from .reading.wishes import read_wishes
 
 _BARE_NUMBER = re.compile(r"^\s*(?:about|around|roughly|maybe|max|up to)?\s*[€$£]?\s*(\d{1,7}(?:[.,]\d+)?)"
@@ -33,6 +34,8 @@ _BARE_NUMBER = re.compile(r"^\s*(?:about|around|roughly|maybe|max|up to)?\s*[€
 # intents that are not an answer to "where would you like to stay?"
 _NOT_AN_ANSWER = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "bot_challenge", "start_over",
                   "show_more", "cheaper", "bigger", "more_like", "ask_details", "choose_offer"}
+#: knowledge/phrases/offers.yml `affirm`: a message that begins with one of these accepts the first repair
+_YES = frozenset(fold(w) for w in PHRASES.words("offers", "affirm") if " " not in w)
 # what a message may set besides the place: any of them read means "2 of us" answered another question
 _NOT_A_PLACE_ANSWER = ("guests", "budget", "budget_min", "check_in", "nights", "min_rating", "bedrooms", "amenities",
                        "property_type", "context", "pets", "centre_km", "partial_stay", "wishes")
@@ -87,8 +90,22 @@ class MessageReader:
         if (self.requested == "amenities" and self.intent in ("deny", "affirm")
                 and "amenities" not in self.reading.candidates):
             self.reading.candidates["amenities"] = list(self.slots.get("amenities") or [])
+        self._yes_to_the_first_repair()
         self._new_search_resets()
         return self.reading
+
+    def _yes_to_the_first_repair(self) -> None:
+        """"Yes, please. I'm booking for 3 people." after "Here's what would work: 1. A townhouse instead
+        of a house": the yes takes the first repair, as a bare yes does (action_apply_offer), and the
+        rest of the message is read as well. A new place is a new search, and only repairs are taken,
+        never a critique; what the message itself sets wins over the repair."""
+        offers = self.slots.get("offers") or []
+        words = self.folded.replace(",", " ").replace(".", " ").replace("!", " ").split()
+        if (self.intent not in ("inform", "affirm") or not offers or not words or words[0] not in _YES
+                or "location" in self.reading.candidates or any(o.get("kind") == "critique" for o in offers)):
+            return
+        for slot, value in (offers[0].get("updates") or {}).items():
+            self.reading.candidates.setdefault(slot, value)
 
     # --- helpers -----------------------------------------------------------------------
 

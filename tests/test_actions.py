@@ -358,6 +358,23 @@ def test_a_new_place_named_instead_of_an_offer_is_searched() -> None:
     assert chat.slots["location"] == "Porto"
 
 
+def test_a_yes_that_says_more_takes_the_first_repair_and_the_rest() -> None:
+    chat = Conversation({"location": "Paris", "property_type": "house"})
+    chat.run(ActionRecommend(), "a house in Paris", "search")
+    first = chat.slots["offers"][0]
+    assert "townhouse" in first["label"] and not chat.slots["shown"]
+    search(chat, "Yes, please. I'm booking for 3 people.", "inform")
+    chat.run(ActionRecommend(), "Yes, please. I'm booking for 3 people.", "inform")
+    assert chat.slots["property_type"] == "townhouse" and chat.slots["guests"] == 3.0 and chat.slots["shown"]
+
+
+def test_a_yes_that_names_another_place_is_a_new_search_not_the_repair() -> None:
+    chat = Conversation({"location": "Paris", "property_type": "house"})
+    chat.run(ActionRecommend(), "a house in Paris", "search")
+    search(chat, "yes, Lisbon instead", "inform", [{"entity": "location", "value": "Lisbon", "start": 5, "end": 11}])
+    assert chat.slots["location"] == "Lisbon" and chat.slots["property_type"] == "house"
+
+
 def test_closer_to_a_neighbourhood_of_another_place_says_where_it_is() -> None:
     chat = Conversation({"location": "Cascais", "guests": 2.0, "budget": 300.0, "amenities": []})
     chat.run(ActionRecommend(), "", "search")
