@@ -101,7 +101,7 @@ class MessageReader:
         never a critique; what the message itself sets wins over the repair."""
         offers = self.slots.get("offers") or []
         words = self.folded.replace(",", " ").replace(".", " ").replace("!", " ").split()
-        if (self.intent not in ("inform", "affirm") or not offers or not words or words[0] not in _YES
+        if (self.intent not in ("inform", "affirm", "search") or not offers or not words or words[0] not in _YES
                 or "location" in self.reading.candidates or any(o.get("kind") == "critique" for o in offers)):
             return
         for slot, value in (offers[0].get("updates") or {}).items():

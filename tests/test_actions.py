@@ -363,8 +363,8 @@ def test_a_yes_that_says_more_takes_the_first_repair_and_the_rest() -> None:
     chat.run(ActionRecommend(), "a house in Paris", "search")
     first = chat.slots["offers"][0]
     assert "townhouse" in first["label"] and not chat.slots["shown"]
-    search(chat, "Yes, please. I'm booking for 3 people.", "inform")
-    chat.run(ActionRecommend(), "Yes, please. I'm booking for 3 people.", "inform")
+    search(chat, "Yes, please. I'm booking for 3 people.", "search")
+    chat.run(ActionRecommend(), "Yes, please. I'm booking for 3 people.", "search")
     assert chat.slots["property_type"] == "townhouse" and chat.slots["guests"] == 3.0 and chat.slots["shown"]
 
 
