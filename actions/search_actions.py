@@ -103,6 +103,11 @@ class ActionCritique(Action):
                                         {"location": named, "neighbourhood": None, "near_km": None, "offset": 0.0})
             return self._other_places(dispatcher, slots)
         picked = _pick(slots.get("shown") or [], _ordinal(tracker))
+        if picked is None and not slots.get("shown"):  # "cheaper ones?" when nothing matched: the ways out again
+            offers = slots.get("offers") or []
+            buttons = [button(offer_title(o), "choose_offer", ordinal=k) for k, o in enumerate(offers, 1)]
+            dispatcher.utter_message(response="utter_nothing_shown_yet", buttons=buttons)
+            return []
         if picked is None:
             dispatcher.utter_message(response="utter_which_option")
             return []

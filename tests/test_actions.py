@@ -375,6 +375,15 @@ def test_a_yes_that_names_another_place_is_a_new_search_not_the_repair() -> None
     assert chat.slots["location"] == "Lisbon" and chat.slots["property_type"] == "house"
 
 
+def test_cheaper_when_nothing_matched_offers_the_ways_out_again() -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 4.0, "budget": 20.0, "amenities": ["pool"]})
+    chat.run(ActionRecommend(), "", "search")
+    assert not chat.slots["shown"] and chat.slots["offers"]
+    turn = chat.run(ActionCritique(), "could you show me cheaper ones?", "cheaper")
+    assert "Nothing matched yet" in turn.text and "Which option" not in turn.text
+    assert len(turn.buttons) == len(chat.slots["offers"])
+
+
 def test_closer_to_a_neighbourhood_of_another_place_says_where_it_is() -> None:
     chat = Conversation({"location": "Cascais", "guests": 2.0, "budget": 300.0, "amenities": []})
     chat.run(ActionRecommend(), "", "search")
