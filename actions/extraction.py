@@ -34,8 +34,9 @@ _BARE_NUMBER = re.compile(r"^\s*(?:about|around|roughly|maybe|max|up to)?\s*[€
 # intents that are not an answer to "where would you like to stay?"
 _NOT_AN_ANSWER = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "bot_challenge", "start_over",
                   "show_more", "cheaper", "bigger", "more_like", "ask_details", "choose_offer"}
-#: knowledge/phrases/offers.yml `affirm`: a message that begins with one of these accepts the first repair
-_YES = frozenset(fold(w) for w in PHRASES.words("offers", "affirm") if " " not in w)
+#: knowledge/phrases/offers.yml `affirm`, folded: the yes that accepts the first repair offered
+AFFIRM_PHRASES = tuple(fold(w) for w in PHRASES.words("offers", "affirm"))
+_YES = frozenset(p for p in AFFIRM_PHRASES if " " not in p)  # a message that begins with one of these
 # what a message may set besides the place: any of them read means "2 of us" answered another question
 _NOT_A_PLACE_ANSWER = ("guests", "budget", "budget_min", "check_in", "nights", "min_rating", "bedrooms", "amenities",
                        "property_type", "context", "pets", "centre_km", "partial_stay", "wishes")
@@ -100,7 +101,7 @@ class MessageReader:
         rest of the message is read as well. A new place is a new search, and only repairs are taken,
         never a critique; what the message itself sets wins over the repair."""
         offers = self.slots.get("offers") or []
-        words = self.folded.replace(",", " ").replace(".", " ").replace("!", " ").split()
+        words = self.folded.split()
         if (self.intent not in ("inform", "affirm", "search") or not offers or not words or words[0] not in _YES
                 or "location" in self.reading.candidates or any(o.get("kind") == "critique" for o in offers)):
             return

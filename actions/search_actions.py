@@ -17,7 +17,7 @@ from constraints.text import fold
 
 from . import parsing
 from .engine_holder import engine, today
-from .extraction import read_message
+from .extraction import AFFIRM_PHRASES, read_message
 from .offers import place_offers
 from .reading.vocab import PHRASES
 from .rendering import Message, button, details_message, lower_first, offer_title
@@ -305,9 +305,8 @@ class ActionApplyOffer(Action):
 _OFFER_VERBS = {kind: frozenset(fold(w) for w in PHRASES.words("offers", kind))
                 for kind in ("drop", "widen", "substitute")}
 _NOT_NAMES = frozenset(fold(w) for w in PHRASES.words("offers", "not_names"))
-_AFFIRM = tuple(fold(w) for w in PHRASES.words("offers", "affirm"))
 
 
 def _affirms(words: set[str]) -> bool:
     """"Yes, that would be awesome": a yes that names no offer takes the first (the smallest change)."""
-    return any(set(phrase.split()) <= words for phrase in _AFFIRM)
+    return any(set(phrase.split()) <= words for phrase in AFFIRM_PHRASES)

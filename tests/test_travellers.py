@@ -265,19 +265,12 @@ def test_travellers_of_our_corpus_get_places_that_fit(rest, corpus):
 @pytest.fixture(scope="module")
 def crowd_rest(tmp_path_factory: pytest.TempPathFactory):
     """An assistant of its own whose today is the crowd set's (dialogues.SGD_TODAY: their dates are in March)."""
-    from scripts.services import Ports, Services, free_ports
-    from tests.live import RestClient, log_tails
+    from tests.live import RestClient, own_assistant, wait_or_fail
 
-    workdir = tmp_path_factory.mktemp("crowd")
-    services = Services(Ports(*free_ports(3)), tracker_db=workdir / "tracker.db", log_dir=workdir / "logs",
-                        extra_env={"STAYS_TODAY": SGD_TODAY, "STAYS_CHECK_PAST_STATES": "1"}, web=False)
-    try:
-        services.start(timeout=300)
-    except (RuntimeError, TimeoutError) as error:
-        services.stop()
-        pytest.fail(f"could not start the assistant: {error}\n{log_tails(services)}")
-    yield RestClient(services)
-    services.stop()
+    env = {"STAYS_TODAY": SGD_TODAY, "STAYS_CHECK_PAST_STATES": "1"}
+    with own_assistant(tmp_path_factory.mktemp("crowd"), env) as services:
+        wait_or_fail(services, "the crowd set's assistant")
+        yield RestClient(services)
 
 
 @pytest.mark.server

@@ -16,8 +16,9 @@ continues the fold over the new events only. An event is known by its type and
 timestamp: a conversation's events are only ever appended, each stamped when it
 happened, and a tracker read back from the store is made of new objects, so
 identity cannot tell; comparing them in full would cost more than the replay
-saves (`UserUttered.__eq__` pickles its entities). anything else (a rewind, a restart, a new
-session, another model's domain) replays from the start as Rasa does. The last
+saves (`UserUttered.__eq__` pickles its entities). Anything else (a rewind, a
+restart, a new session, another model's domain) replays from the start as Rasa
+does. The last
 state, of the tracker as it is now, is built on a copy, because the next event
 will come after it. Callers get their own copy of the list and of every state.
 

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import date
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -105,8 +104,10 @@ class TripRescue(GraphComponent):
                 continue
             try:
                 found = self._mentions(message.get(TEXT))
-                facts = bool(found.amenities or found.property_types) or states_facts(message.get(TEXT), today())
-                leaving = facts and names_departure(message.get(TEXT), today())
+                dates = parse_dates(message.get(TEXT), today())
+                facts = (bool(found.amenities or found.property_types) or dates is not None
+                         or states_facts(message.get(TEXT)))
+                leaving = departure_only(dates)
             except Exception:  # a broken knowledge base must not take the NLU down with it
                 logger.exception("trip rescue could not read the message; keeping %s", intent)
                 continue
@@ -134,15 +135,15 @@ class TripRescue(GraphComponent):
         logger.debug("rescued %r from %s as %s", message.get(TEXT), intent, name)
 
 
-def names_departure(text: str, today: date) -> bool:
-    """Whether `text` names only a day to leave: the readers take a bare day for the arrival, and
-    "tonight" for a one-night stay, so a departure alone was said in departure words."""
-    dates = parse_dates(text, today)
+def departure_only(dates: Any) -> bool:
+    """Whether the dates read name only a day to leave: the readers take a bare day for the arrival,
+    and "tonight" for a one-night stay, so a departure alone was said in departure words."""
     return (dates is not None and getattr(dates, "check_in", None) is None
             and getattr(dates, "check_out", None) is not None)
 
 
-def states_facts(text: str, today: date) -> bool:
-    """Whether the readers find a party, dates, a stay length, a rating or an amount of money in `text`."""
-    return (parse_guests(text) is not None or parse_dates(text, today) is not None
-            or parse_nights(text) is not None or parse_budget(text) is not None or parse_rating(text) is not None)
+def states_facts(text: str) -> bool:
+    """Whether the readers find a party, a stay length, a rating or an amount of money in `text`
+    (dates are read by the caller, which needs them besides)."""
+    return (parse_guests(text) is not None or parse_nights(text) is not None or parse_budget(text) is not None
+            or parse_rating(text) is not None)
