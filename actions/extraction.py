@@ -23,7 +23,7 @@ from constraints.text import fold
 from constraints.trip_mentions import PLACE_WORD, trip_mentions
 
 from . import parsing
-from .reading import joining, mentions
+from .reading import joining, mentions, names_arrival
 from .reading import priorities as priority_words
 from .reading.distance import parse_centre_km
 from .reading.vocab import PHRASES
@@ -36,7 +36,7 @@ _NOT_AN_ANSWER = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "bot_c
                   "show_more", "cheaper", "bigger", "more_like", "ask_details", "choose_offer"}
 #: knowledge/phrases/offers.yml `affirm`, folded: the yes that accepts the first repair offered
 AFFIRM_PHRASES = tuple(fold(w) for w in PHRASES.words("offers", "affirm"))
-_YES = frozenset(p for p in AFFIRM_PHRASES if " " not in p)  # a message that begins with one of these
+YES_WORDS = frozenset(p for p in AFFIRM_PHRASES if " " not in p)  # a message that begins with one of these
 # what a message may set besides the place: any of them read means "2 of us" answered another question
 _NOT_A_PLACE_ANSWER = ("guests", "budget", "budget_min", "check_in", "nights", "min_rating", "bedrooms", "amenities",
                        "property_type", "context", "pets", "centre_km", "partial_stay", "wishes")
@@ -98,12 +98,14 @@ class MessageReader:
     def _yes_to_the_first_repair(self) -> None:
         """"Yes, please. I'm booking for 3 people." after "Here's what would work: 1. A townhouse instead
         of a house": the yes takes the first repair, as a bare yes does (action_apply_offer), and the
-        rest of the message is read as well. A new place is a new search, and only repairs are taken,
-        never a critique; what the message itself sets wins over the repair."""
+        rest of the message is read as well. A new place is a new search, and only repairs offered instead
+        of places are taken, never a critique nor the ideas beside places shown ("Yes that's great" is
+        about the places); what the message itself sets wins over the repair."""
         offers = self.slots.get("offers") or []
         words = self.folded.split()
-        if (self.intent not in ("inform", "affirm", "search") or not offers or not words or words[0] not in _YES
-                or "location" in self.reading.candidates or any(o.get("kind") == "critique" for o in offers)):
+        if (self.intent not in ("inform", "affirm", "search") or not offers or not words or words[0] not in YES_WORDS
+                or "location" in self.reading.candidates
+                or any(o.get("kind") == "critique" or o.get("beside_results") for o in offers)):
             return
         for slot, value in (offers[0].get("updates") or {}).items():
             self.reading.candidates.setdefault(slot, value)
@@ -150,6 +152,7 @@ class MessageReader:
                 if len(self.folded.split()) <= self._reading_setting("place_scan_max_words", 60) else ()
             found = [named[-1].text] if named else [self._grown_place(name, self.text.find(name))
                                                     for name in self._unknown_place_named()]
+        found = [name for name in found if not self._turned_down(name)]
         if found:
             self._set("location", self._qualified(found))
         neighbourhoods = self._entity_values("neighbourhood")
@@ -159,6 +162,21 @@ class MessageReader:
             neighbourhoods = [m.matched for m in scope.find_in(self.text)]
         if neighbourhoods:
             self._set("neighbourhood", neighbourhoods[-1])
+
+    def _turned_down(self, name: str) -> bool:
+        """"No, not Porto, we are 3" / "Lisbon rather than Porto": a negation right before the place (a
+        place word may stand between) turns it down; "no pool in Porto" negates the pool, not Porto.
+        A name not found as written (a corrected typo) is kept."""
+        lowered = self.text.lower()
+        at = lowered.rfind(name.lower())
+        before = lowered[:at].rstrip() if at > 0 else ""
+        if not before or not before[-1].isalnum():
+            return False  # "hmm no, Porto then": the no is to something else, Porto is the answer
+        words = fold(before).split()
+        while words and words[-1] in mentions.PLACE_WORDS:
+            words.pop()
+        said = " ".join(words)
+        return any(said == cue or said.endswith(" " + cue) for cue in _TURNING_DOWN)
 
     def _grown_place(self, value: str, start: int | None) -> str:
         """The place a tag cut short: "san" of "san fran", "Long" of "Long beach, ca".
@@ -395,6 +413,9 @@ class MessageReader:
                 return parsing.StayDates(problem.check_in, problem.check_in + timedelta(days=int(nights)))
             if half.get("check_out") and date.fromisoformat(half["check_out"]) > problem.check_in:
                 return parsing.StayDates(problem.check_in, date.fromisoformat(half["check_out"]))
+            arrival = date.fromisoformat(half["check_in"]) if half.get("check_in") else None
+            if arrival and arrival < problem.check_in and not names_arrival(self.text):
+                return parsing.StayDates(arrival, problem.check_in)  # "On the 13th." after "On the 1st."
             self._set("partial_stay", {"check_in": problem.check_in.isoformat()})
         elif problem.kind == "unclear" and problem.check_out is not None:
             if half.get("check_in"):
@@ -586,6 +607,10 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 def _phrase_in(folded: str, phrases: tuple[str, ...]) -> bool:
     return bool(phrases) and bool(_phrase_pattern(tuple(phrases)).search(folded))
+
+
+#: negation cues that turn a place down when they come right before it (knowledge/phrases/negation.yml)
+_TURNING_DOWN = tuple(fold(c) for c in PHRASES.words("negation", "cues_before"))
 
 
 def read_message(engine: Engine, text: str, intent: str | None, entities: list[Mapping[str, Any]],

@@ -10,6 +10,7 @@ extraction reads every constraint slot, not only the one requested.
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -28,6 +29,11 @@ _RESET_SLOTS = ("offset", "reference_id", "excluded", "waived", "partial_stay")
 _ANSWERS = {"search", "inform", "remove_constraint", "set_priority", "affirm", "deny", "refine"}
 # a refinement button carries no constraint: it only says which question to ask
 _CHOOSING_A_REFINEMENT = "refine"
+
+
+# the place before this message's extraction set a new one: an unknown place said now keeps it
+# (rasa_sdk writes the extracted values into the tracker before validation; each request is a task)
+_PLACE_BEFORE: ContextVar[str | None] = ContextVar("place_before", default=None)
 
 
 def _chose_a_refinement(tracker: Tracker) -> bool:
@@ -81,6 +87,7 @@ class ValidateSearchForm(FormValidationAction):
                                     domain: DomainDict) -> list[EventType]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
+        _PLACE_BEFORE.set(tracker.get_slot("location"))
         if _chose_a_refinement(tracker):
             return []
         reading = read_message(
@@ -101,6 +108,7 @@ class ValidateSearchForm(FormValidationAction):
         if not candidates:
             return self._not_understood(dispatcher, tracker)
         before = {slot: value for slot, value in tracker.current_slot_values().items() if slot not in candidates}
+        before["location"] = tracker.get_slot("location") if "location" not in candidates else _PLACE_BEFORE.get()
         values, messages = validate_candidates(candidates, before, engine(), today())
         for message in messages:
             dispatcher.utter_message(text=message)

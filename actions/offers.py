@@ -120,6 +120,12 @@ def critique_offers(engine: Engine, query: Query, shown_id: str, slots: Mapping[
     return offers
 
 
+def offered_instead_of_places(offers: list[dict[str, Any]]) -> bool:
+    """Whether the latest answer offered ways out because nothing matched (the list still on screen,
+    if any, belongs to an earlier search): offers shown beside places are marked, critiques always are."""
+    return bool(offers) and not any(o.get("kind") == "critique" or o.get("beside_results") for o in offers)
+
+
 def places_count(count: int) -> str:
     return f"{count} place" if count == 1 else f"{count} places"
 

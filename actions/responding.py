@@ -86,8 +86,10 @@ def search_and_reply(engine: Engine, dispatcher: CollectingDispatcher, tracker: 
         title = heading + "\n" + heading_for(result, slots, engine) if heading else heading_for(result, slots, engine)
         few = result.total_matches < ENOUGH
         if offset == 0:
-            offers = (relaxation_offers(result, slots, engine) if few
-                      else critique_offers(engine, query, result.results[0].id, slots))
+            # shown beside places, these are ideas, not the answer to a question: a bare "yes" keeps the places
+            offers = [{**o, "beside_results": True}
+                      for o in (relaxation_offers(result, slots, engine) if few
+                                else critique_offers(engine, query, result.results[0].id, slots))]
         choices = [button(offer_title(o), "choose_offer", ordinal=k) for k, o in enumerate(offers, start=1)]
         refinements = refinement_buttons(slots) if offset == 0 else []
         messages = results_messages(engine, result, title, channel, [*refinements, *choices])

@@ -17,8 +17,8 @@ from constraints.text import fold
 
 from . import parsing
 from .engine_holder import engine, today
-from .extraction import AFFIRM_PHRASES, read_message
-from .offers import place_offers
+from .extraction import AFFIRM_PHRASES, YES_WORDS, read_message
+from .offers import offered_instead_of_places, place_offers
 from .reading.vocab import PHRASES
 from .rendering import Message, button, details_message, lower_first, offer_title
 from .responding import guarded, search_and_reply, send
@@ -53,6 +53,19 @@ def _pick(shown: list[str], ordinal: int | None) -> tuple[int, str] | None:
     if not 1 <= position <= len(shown):
         return None
     return position, shown[position - 1]
+
+
+def take_offer(dispatcher: CollectingDispatcher, tracker: Tracker, chosen: dict[str, Any]) -> list[EventType]:
+    """Apply a proposed change and search again, saying which change was taken."""
+    change = chosen["label"].rsplit(":", 1)[0]
+    named_first = bool(chosen.get("place")) and change.startswith(chosen["place"])  # "Cape Town, 4,100 km away"
+    return search_and_reply(engine(), dispatcher, tracker, dict(chosen["updates"]),
+                            heading=f"OK — {change if named_first else lower_first(change)}.")
+
+
+def _nothing_shown_yet(dispatcher: CollectingDispatcher, offers: list[dict[str, Any]]) -> None:
+    buttons = [button(offer_title(o), "choose_offer", ordinal=k) for k, o in enumerate(offers, 1)]
+    dispatcher.utter_message(response="utter_nothing_shown_yet", buttons=buttons)
 
 
 class ActionRecommend(Action):
@@ -102,11 +115,11 @@ class ActionCritique(Action):
                 return search_and_reply(eng, dispatcher, tracker,
                                         {"location": named, "neighbourhood": None, "near_km": None, "offset": 0.0})
             return self._other_places(dispatcher, slots)
-        picked = _pick(slots.get("shown") or [], _ordinal(tracker))
-        if picked is None and not slots.get("shown"):  # "cheaper ones?" when nothing matched: the ways out again
-            offers = slots.get("offers") or []
-            buttons = [button(offer_title(o), "choose_offer", ordinal=k) for k, o in enumerate(offers, 1)]
-            dispatcher.utter_message(response="utter_nothing_shown_yet", buttons=buttons)
+        ordinal = _ordinal(tracker)
+        picked = _pick(slots.get("shown") or [], ordinal)
+        offers = slots.get("offers") or []
+        if (picked is None and not slots.get("shown")) or (ordinal is None and offered_instead_of_places(offers)):
+            _nothing_shown_yet(dispatcher, offers)  # "cheaper ones?" when nothing matched: the ways out again
             return []
         if picked is None:
             dispatcher.utter_message(response="utter_which_option")
@@ -180,7 +193,11 @@ class ActionDetails(Action):
     @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
         eng = engine()
-        picked = _pick(tracker.get_slot("shown") or [], _ordinal(tracker))
+        ordinal = _ordinal(tracker)
+        offers = tracker.get_slot("offers") or []
+        if ordinal is None and offered_instead_of_places(offers):
+            return self._after_no_match(dispatcher, tracker, offers)
+        picked = _pick(tracker.get_slot("shown") or [], ordinal)
         if picked is None:
             shown = tracker.get_slot("shown") or []
             count = "only one place" if len(shown) == 1 else f"{len(shown)} places"
@@ -193,6 +210,18 @@ class ActionDetails(Action):
         record = eng.show(property_id)
         answer = self._answer(tracker, record)
         send(dispatcher, [details_message(eng, record, position, answer)])
+        return []
+
+    @staticmethod
+    def _after_no_match(dispatcher: CollectingDispatcher, tracker: Tracker,
+                        offers: list[dict[str, Any]]) -> list[EventType]:
+        """"Yes, that's it. What is the total cost?" after "Here's what would work: 1. A townhouse
+        instead of a house": the yes takes the first way out, whose places show their cost; without a
+        yes, no place is in question (the list on screen is an older search's), so the ways out again."""
+        words = fold((tracker.latest_message or {}).get("text") or "").split()
+        if words and words[0] in YES_WORDS:
+            return take_offer(dispatcher, tracker, offers[0])
+        _nothing_shown_yet(dispatcher, offers)
         return []
 
     def _answer(self, tracker: Tracker, record: dict[str, Any]) -> str | None:
@@ -234,9 +263,11 @@ class ActionApplyOffer(Action):
             return done or []
         chosen = self._choose(tracker, offers)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if chosen is None and intent == "affirm":
-            dispatcher.utter_message(response="utter_glad_say_details")
-            return []
+        if chosen is None and intent == "affirm":  # "five", read as a yes, after places found for any party
+            done = self._as_said(dispatcher, tracker, "inform")
+            if done is None:
+                dispatcher.utter_message(response="utter_glad_say_details")
+            return done or []
         if chosen is None and self._asks_to_drop(tracker):
             done = self._as_said(dispatcher, tracker, "remove_constraint")
             if done is None:
@@ -249,10 +280,7 @@ class ActionApplyOffer(Action):
             options = "; ".join(f"{k}. {o['label']}" for k, o in enumerate(offers, 1))
             dispatcher.utter_message(text=f"Which one? {options}")
             return []
-        change = chosen["label"].rsplit(":", 1)[0]
-        named_first = bool(chosen.get("place")) and change.startswith(chosen["place"])  # "Cape Town, 4,100 km away"
-        return search_and_reply(engine(), dispatcher, tracker, dict(chosen["updates"]),
-                                heading=f"OK — {change if named_first else lower_first(change)}.")
+        return take_offer(dispatcher, tracker, chosen)
 
     @staticmethod
     def _asks_to_drop(tracker: Tracker) -> bool:
@@ -262,12 +290,14 @@ class ActionApplyOffer(Action):
     @staticmethod
     def _as_said(dispatcher: CollectingDispatcher, tracker: Tracker, read_as: str) -> list[EventType] | None:
         """What the words say, when no offer is what was meant: 'ok drop the parking' (read as a
-        removal) or 'ok then the Gold Coast' (as a change); None when they change nothing."""
+        removal) or 'ok then the Gold Coast' (as a change); None when they change nothing. With no party
+        yet, the places shown asked for one, so a lone number is the party ("five")."""
         eng = engine()
         message = tracker.latest_message or {}
         slots = tracker.current_slot_values()
+        asked = None if slots.get("guests") else "guests"
         reading = read_message(eng, message.get("text") or "", read_as, message.get("entities") or [],
-                               slots, None, today())
+                               slots, asked, today())
         candidates = {k: v for k, v in reading.candidates.items() if k not in ("offset", "reference_id")}
         values, notes = validate_candidates(candidates, slots, eng, today())
         changed = {k: v for k, v in values.items() if v != slots.get(k)}
@@ -295,7 +325,7 @@ class ActionApplyOffer(Action):
             return matching[0]
         if len(candidates) == 1 and kinds:
             return candidates[0]
-        repairs = all(o["kind"] != "critique" for o in offers)
+        repairs = not any(o["kind"] == "critique" or o.get("beside_results") for o in offers)
         if repairs and (intent == "affirm" or len(offers) == 1 or (_affirms(words) and not kinds)):
             return offers[0]
         return None

@@ -42,18 +42,33 @@ def _did_you_mean(error: UnknownValueError, known: list[str], kind: str) -> str:
     return f"I don't know '{said(error.text)}'. {kind} I know include {sample}."
 
 
-def check_location(raw: Any, engine: Engine) -> Checked:
+def check_location(raw: Any, engine: Engine, current: str | None = None) -> Checked:
+    """A place, checked; an unknown one keeps the place the search already has (`current`).
+
+    A region or country said after a destination in it ("the home in New South Wales" while
+    searching Sydney) confirms the destination; said otherwise, the destinations there are offered.
+    """
     if raw is None:
         return Checked(None)
     try:
         found = engine.normaliser.location(str(raw))
     except UnknownValueError as error:
+        area, inside = engine.normaliser.destinations_in(str(raw))
+        if current and current in inside:
+            return Checked(current)
+        if inside:
+            return Checked(current, f"'{said(error.text)}' is in {area}, where I have stays in "
+                                    f"{_and_list(inside)}. Which one would you like?")
         known = [d.name for d in engine.catalog.places.destinations]
-        return Checked(None, _did_you_mean(error, known, "Places"))
+        return Checked(current, _did_you_mean(error, known, "Places"))
     if found.elsewhere is not None:
         # kept by its name: the search then answers with the destinations nearest to it, as buttons
         return Checked(str(found.elsewhere))
     return Checked(found.value, f"{found.value}, I assume." if found.corrected else None)
+
+
+def _and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def check_neighbourhood(raw: Any, location: str | None, engine: Engine) -> Checked:
@@ -219,7 +234,7 @@ def validate_candidates(candidates: Mapping[str, Any], slots: Mapping[str, Any],
             messages.append(checked.message)
 
     checks: dict[str, Callable[[], Checked]] = {
-        "location": lambda: check_location(candidates["location"], engine),
+        "location": lambda: check_location(candidates["location"], engine, slots.get("location")),
         "neighbourhood": lambda: check_neighbourhood(candidates["neighbourhood"], merged.get("location"), engine),
         "guests": lambda: check_guests(candidates["guests"], engine),
         "nights": lambda: check_nights(candidates["nights"], engine),

@@ -550,3 +550,45 @@ def test_a_lower_case_place_with_its_state_is_read_without_a_tag():
     turn = search(Conversation(), "we r going to long beach, ca in march")
     assert "long beach" in str(turn.slot("location")).lower()
     assert "Noted" not in turn.text
+
+
+def test_a_yes_after_places_shown_keeps_them_instead_of_taking_the_idea_beside_them() -> None:
+    chat = Conversation({"location": "Aspen", "guests": 5.0, "check_in": "2027-03-05", "check_out": "2027-03-13"})
+    chat.run(ActionRecommend(), "", "search")
+    shown, offers = chat.slots["shown"], chat.slots["offers"]
+    assert shown and offers and all(o.get("beside_results") for o in offers)  # "To see more places: 1. Try Vail"
+    turn = chat.run(ActionApplyOffer(), "Yes that's great.", "affirm")
+    assert chat.slots["location"] == "Aspen" and chat.slots["shown"] == shown, turn.text
+    search(chat, "Yes that's great. What would the total cost be?", "inform")
+    assert chat.slots["location"] == "Aspen"
+
+
+def test_a_lone_number_after_places_found_for_any_party_is_the_party() -> None:
+    chat = Conversation({"location": "Gold Coast"})
+    first = chat.run(ActionRecommend(), "ok then the Gold Coast", "search")
+    assert "party size" in first.text
+    turn = chat.run(ActionApplyOffer(), "five", "affirm")
+    assert chat.slots["guests"] == 5.0 and "for 5 guests" in turn.text
+
+
+def test_a_bare_day_after_the_arrival_is_the_departure_the_bot_asked_for() -> None:
+    chat = Conversation({"location": "New York City"})
+    asked = search(chat, "On the 1st of December.", "inform")
+    assert chat.slots["partial_stay"] == {"check_in": "2026-12-01"}, asked.text
+    search(chat, "On the 13th of December.", "inform")
+    assert (chat.slots["check_in"], chat.slots["check_out"]) == ("2026-12-01", "2026-12-13")
+
+
+def test_a_yes_asking_the_cost_after_no_match_takes_the_first_way_out_not_an_old_list() -> None:
+    chat = Conversation({"location": "Paris"})
+    chat.run(ActionRecommend(), "I'll be in Paris.", "search")
+    old = chat.slots["shown"]
+    chat.slots["property_type"] = "house"
+    chat.run(ActionRecommend(), "Find me a house to stay in.", "search")
+    assert chat.slots["shown"] == old and "townhouse" in chat.slots["offers"][0]["label"]
+    asked = chat.run(ActionDetails(), "What is the total cost?", "ask_details")
+    assert "Nothing matched yet" in asked.text and asked.buttons
+    taken = chat.run(ActionDetails(), "Yes, that's it. What is the total cost?", "ask_details")
+    assert chat.slots["property_type"] == "townhouse" and chat.slots["shown"] != old, taken.text
+    details = chat.run(ActionDetails(), "details 1", "ask_details", [{"entity": "ordinal", "value": "1"}])
+    assert "Townhouse" in details.text

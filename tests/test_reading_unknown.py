@@ -99,3 +99,21 @@ def test_an_unknown_wish_is_still_questioned() -> None:
 ])
 def test_common_words(text: str, common: bool) -> None:
     assert all_common_words(text) is common
+
+
+# --- an unknown place loses nothing -----------------------------------------------------
+
+def test_a_region_of_the_place_searched_confirms_it() -> None:
+    checked = check_location("New South Wales", engine_holder.engine(), current="Sydney")
+    assert checked.value == "Sydney" and checked.message is None
+
+
+def test_a_region_said_first_offers_the_destinations_there() -> None:
+    checked = check_location("New South Wales", engine_holder.engine())
+    assert checked.value is None
+    assert "in Australia" in checked.message and "Sydney" in checked.message and "Lisbon" not in checked.message
+
+
+def test_an_unknown_place_keeps_the_place_the_search_has() -> None:
+    checked = check_location("Atlantis", engine_holder.engine(), current="Porto")
+    assert checked.value == "Porto" and "I don't know 'Atlantis'" in checked.message

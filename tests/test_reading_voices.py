@@ -51,6 +51,15 @@ GUESTS: list[tuple[str, int | None]] = [
     ("2 bedrooms please", None),
     ("under 300 quid", None),
     ("So please find me a house with laundry service", None),
+    # the speaker beside "other" people, a whole party said "in total", a party that travels "in 2"
+    ("I am gonna check in on the 8th with 2 other people. So 3 in total.", 3),
+    ("travelling with 2 other adults", 3),
+    ("so 3 in total", 3),
+    ("5 altogether", 5),
+    ("We're traveling in 2 and rating should be 4.4 or higher.", 2),
+    ("2 other people are coming", 2),
+    ("we are travelling in 2 weeks", None),
+    ("4 nights in total", None),
 ]
 
 
@@ -78,6 +87,9 @@ BUDGET: list[tuple[str, tuple[Any, ...] | None]] = [  # (max, min, currency, sco
     ("a 4.5 rating", None),
     ("for 2 people", None),
     ("a 4.4 rating or higher", None),
+    ("So 3 in total.", None),  # a head count: no stay costs 3
+    ("300 in total", (300, None, None, "stay")),
+    ("5 a night", (5, None, None, "night")),  # a price said, too low: the bot questions it
 ]
 
 
@@ -137,7 +149,16 @@ DATES: list[tuple[str, tuple[str, str] | None]] = [
     ("arriving tommorow, leaving on the 2nd", ("2026-11-29", "2026-12-02")),
     ("we sat on the terrace", None),
     ("4 people, 2 bedrooms", None),
+    ("check in on the 3rd, departing the rented house on the 6th", ("2026-12-03", "2026-12-06")),
+    ("arriving at the apartment on the 3rd, leaving our place on the 6th", ("2026-12-03", "2026-12-06")),
 ]
+
+
+@pytest.mark.parametrize("text", ["I will departing the rented house on the 4th of this month.",
+                                  "I will depart the house on the 4th"])
+def test_a_departure_said_with_the_house_left_is_the_departure(text: str) -> None:
+    found = parse_dates(text, date(2027, 3, 1))
+    assert found is not None and found.check_in is None and found.check_out == date(2027, 3, 4)
 
 
 @pytest.mark.parametrize("text, stay", DATES)

@@ -178,3 +178,27 @@ def test_an_unclear_message_naming_one_lower_case_place_is_a_search(rescue) -> N
 def test_one_lower_case_word_after_a_place_word_is_no_place_in_a_clear_message(mentions) -> None:
     assert not mentions("I'll be in sacramento.").places
     assert not mentions("how do i get to the airport").places
+
+
+@pytest.mark.parametrize("text, intent, becomes", [
+    ("For four people thanks.", "thanks", "inform"),
+    ("No, change it to three people.", "deny", "inform"),
+    ("Any others? For four people.", "show_more", "inform"),
+    ("Do you have something else for three?", "different_place", "inform"),
+    ("Yes, from the 2nd to the 5th", "affirm", "inform"),
+    ("No, change the check-in to the 2nd of this month and the check-out to the 9th of this month.",
+     "ask_details", "inform"),
+    # what they say themselves: no facts, a closing that opens the message, a details request
+    ("No, just search.", "deny", "deny"), ("show me more", "show_more", "show_more"),
+    ("thanks, two of us loved it", "thanks", "thanks"), ("details of the 2nd one", "ask_details", "ask_details"),
+])
+def test_a_sure_intent_whose_action_ignores_trip_facts_is_inform_when_it_states_some(
+        rescue, text: str, intent: str, becomes: str) -> None:
+    [message] = rescue.process([_message(text, intent, confidence=0.95)])
+    assert message.get("intent")["name"] == becomes, text
+
+
+def test_a_place_in_a_no_is_not_searched_for(rescue) -> None:
+    [message] = rescue.process([_message("no, not Porto, we are 3", "deny", confidence=0.95)])
+    assert message.get("intent")["name"] == "inform"
+    assert not [e for e in message.get("entities") if e["entity"] == "location"]

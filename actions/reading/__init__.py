@@ -65,7 +65,7 @@ from constraints.query import StayDates  # the engine's own stay type, so dates 
 
 from .bedrooms import parse_bedrooms
 from .budget import parse_budget
-from .dates import parse_dates, warm_up
+from .dates import names_arrival, parse_dates, warm_up
 from .guests import joining, parse_guests
 from .negation import is_negated, negated_spans
 from .nights import parse_nights
@@ -79,7 +79,7 @@ __all__ = [
     "GuestCount", "Budget", "StayDates", "DateProblem",
     "joining", "parse_guests", "parse_budget", "parse_nights", "parse_dates", "parse_rating",
     "parse_ordinal", "parse_bedrooms", "words_to_number", "negated_spans", "is_negated",
-    "warm_up", "MAX_CHARS",
+    "names_arrival", "warm_up", "MAX_CHARS",
 ]
 
 threading.Thread(target=warm_up, name="dateparser-warm-up", daemon=True).start()

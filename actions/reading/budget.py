@@ -183,8 +183,9 @@ def _classify_money(t: str, a: _Amount) -> _Money | None:
     is", "around"), a scope after it ("a night", "in total"), a "k", thousands
     separators, or a minus sign. A unit after it (people, nights, stars, a
     month name) or a month, "rated" or "for" right before it rule it out. With
-    only a direction cue ("over 4", "at least 4.5") numbers under 10 are not
-    money: no price is that low, while ratings, guests and nights are.
+    only a direction cue ("over 4", "at least 4.5") or only a whole-stay scope ("3 in
+    total") numbers under 10 are not money: no price is that low, while
+    ratings, guests and nights are.
     """
     if a.currency is None and _RE_NOT_MONEY_AFTER.match(t, a.end):
         return None
@@ -202,8 +203,11 @@ def _classify_money(t: str, a: _Amount) -> _Money | None:
         if found:
             direction = "max" if found.group("max") else "min" if found.group("min") else "apx"
             break
-    strong = (a.currency is not None or after_scope is not None or a.k or a.negative or a.grouped
+    priced = (a.currency is not None or a.k or a.negative or a.grouped
               or _before(_RE_BUDGET_WORD_BEFORE, t, a.start, 45) is not None)
+    if not priced and after_scope == "stay" and 0 < a.value < 10:
+        return None  # "so 3 in total" counts people: no stay costs that little
+    strong = priced or after_scope is not None
     if not strong:
         if direction is None or 0 < a.value < 10 or (a.decimal and a.value <= 5):
             return None

@@ -37,7 +37,7 @@ from .nights import _RE_NIGHTS_GATE, _nights_in
 from .results import DateProblem
 from .scan import _RE_BETWEEN_BEFORE, _before, _words
 from .text import _normalise
-from .vocab import _ORD, MAX_NIGHTS
+from .vocab import _ARRIVAL_CUES, _ORD, MAX_NIGHTS
 
 
 def _resolve_start(atom: _DateAtom, today: date, end_hint: _DateAtom | None) -> tuple[date, date | None]:
@@ -200,6 +200,18 @@ def parse_dates(text: str, today: date) -> StayDates | DateProblem | None:
         return DateProblem("unclear", f"I couldn't work out the dates: {exc}.")
     except (ValueError, OverflowError):  # a date beyond year 9999: "in 999 months" said in 9990
         return DateProblem("unclear", "I couldn't work out the dates: that is too far away.")
+
+
+_RE_ARRIVAL_NAMED = re.compile(rf"\b(?:{_ARRIVAL_CUES})\b")
+
+
+def names_arrival(text: str) -> bool:
+    """Whether the message says a day is the arrival ("check in on the 13th", "from the 13th").
+
+    A bare day is read as the arrival; said once the arrival is known and the
+    bot asked when the traveller leaves, "On the 13th" is the departure.
+    """
+    return _RE_ARRIVAL_NAMED.search(_normalise(text)) is not None
 
 
 def _parse_dates(t: str, today: date) -> StayDates | DateProblem | None:

@@ -15,7 +15,9 @@ from .vocab import (
     _GENERIC_NOUNS,
     _INFANT_NOUNS,
     _JOINING,
+    _JOINING_WORDS,
     _NOT_PEOPLE_UNITS,
+    _PARTY_TOTALS,
     _RE_NOT_PEOPLE_AFTER,
     _SPOUSE_WORDS,
     _SYM_CHARS,
@@ -25,7 +27,7 @@ _N = r"(?P<n>\d{1,5}|one)"
 _NB = rf"(?<![\d.,/:{_SYM_CHARS}])(?<!(?<!\d)-)"  # not inside a decimal, date, price or "-2"; "2-3 people" is fine
 _NOT_A_CHILD_AFTER = (r"(?! ?-? ?(?:friendly|proof|pool|club|menu|bed|cot|crib|chair|seat|gate|area|corner|room"
                       r"|stuff|equipment|sitter|sitting|monitor|bath|stroller|pram|clothes|park))")
-_MOD = (r"(?:(?:more|extra|other|young|small|little|grown|adult|lovely|teenage|\d{1,2} ?-?(?:year|yr)s? ?-?old)"
+_MOD = (r"(?:(?P<mod>more|extra|other|young|small|little|grown|adult|lovely|teenage|\d{1,2} ?-?(?:year|yr)s? ?-?old)"
         r" )?")
 
 _RE_ADULTS = re.compile(rf"{_NB}{_N} ?-? ?{_MOD}(?:{_ADULT_NOUNS})\b")
@@ -47,6 +49,11 @@ _RE_WE_ARE = re.compile(
     r"(?:we(?:'re| are| will be|'ll be| r)|(?<!if )(?<!whether )there(?:'s| is| are|'re| will be|'ll be))"
     r"(?: (?:a total of|in total"
     r"|just|only|about|around|going to be|gonna be))? (?P<n>\d{1,5}|one)\b")
+# "so 3 in total": a small number with a whole-party word after it (a price that low is no price)
+_RE_N_IN_ALL = re.compile(rf"{_NB}(?P<n>[1-9]|[12]\d|30|one) (?:{_PARTY_TOTALS})\b")
+# "we're traveling in 2": the party travels as so many ("in 2 weeks" is a time: a unit follows)
+_RE_TRAVEL_IN_N = re.compile(
+    r"(?:we(?:'re| are| will be|'ll be)) (?:travell?ing|going|coming) (?:in|as) (?P<n>\d{1,2}|one)\b")
 _RE_FOR_N = re.compile(
     r"for (?:(?:just|only|about|around|roughly|maybe|up to|max|maximum|a total of|a group of) )?"
     r"(?P<n>\d{1,3}|one)(?: ?(?:or|to|-) ?(?P<n2>\d{1,3}))?(?!\d|[.,]\d)\b")
@@ -137,7 +144,8 @@ def parse_guests(text: str, *, expected: bool = False) -> GuestCount | None:
 
     if _number_starts(t):
         for m in _at(_RE_ADULTS, t):
-            adults_n, numeric = add(adults_n, _num(m.group("n"))), True
+            beside_me = m.group("mod") in _JOINING_WORDS and _before(_RE_WITH_FRIENDS_BEFORE, t, m.start(), 20)
+            adults_n, numeric = add(adults_n, (_num(m.group("n")) or 0) + bool(beside_me)), True
         for m in _at(_RE_CHILDREN, t):
             children_n, numeric = add(children_n, _num(m.group("n"))), True
         for m in _at(_RE_INFANTS, t):
@@ -149,14 +157,15 @@ def parse_guests(text: str, *, expected: bool = False) -> GuestCount | None:
             noun = m.group("noun")
             if n is None or (m.group("n") == "one" and noun == "of us"):
                 continue
-            if noun in _FRIENDS and (_before(_RE_WITH_FRIENDS_BEFORE, t, m.start(), 20)
+            beside_someone = noun in _FRIENDS or m.group("mod") in _JOINING_WORDS  # "with 2 other people"
+            if beside_someone and (_before(_RE_WITH_FRIENDS_BEFORE, t, m.start(), 20)
                                                        or _RE_WITH_FRIENDS_AFTER.match(t, m.end())):
                 n += 1
             total_n, numeric = n, True
         for rx in (_RE_ME_PLUS,):
             for m in _words(rx, t):
                 total_n, numeric = int(m.group("n")) + 1, True
-        for rx in (_RE_FAMILY_OF, _RE_WE_ARE, _RE_SLEEPS):
+        for rx in (_RE_FAMILY_OF, _RE_WE_ARE, _RE_SLEEPS, _RE_N_IN_ALL, _RE_TRAVEL_IN_N):
             for m in _words(rx, t):
                 if not _not_people_after(t, m.end()):
                     total_n, numeric = _num(m.group("n")), True

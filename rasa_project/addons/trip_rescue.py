@@ -24,6 +24,14 @@ gazetteer (constraints.trip_mentions) what the message names:
   place, is the answer it is: "three travellers" is not thanks, "five" is not
   yes, "on the 1st and 5 persons are in my team" asks for no details ("deny"
   is not among them: "no pool" drops the pool);
+- an intent whose action hears no party, dates or budget (`deaf`: yes, no,
+  "show more", "somewhere else"; `closing`: thanks and goodbye, unless the
+  message opens with one, "thanks, two of us loved it"), however sure, on a
+  message that states one in words the readers understand, is `inform`: "For
+  four people thanks.", "No, change it to three people.", "Any others? For
+  four people." change the party; a request for details that names a day to leave
+  ("No, change the check-in to the 2nd of this month and the check-out to the
+  9th") changes the dates, "the 2nd" there is a day, not a listing;
 - `start_over` below the confidence action_start_over trusts (engine.yml
   `chat.start_over_min_confidence`) that states trip facts becomes `inform`:
   "Please try again, check from March 5th instead" changes the dates, it does
@@ -37,6 +45,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -52,6 +61,7 @@ from constraints.catalog import load_catalog
 from constraints.engine import Engine
 from constraints.knowledge import load_knowledge
 from constraints.phrases import load_phrases
+from constraints.text import fold
 from constraints.trip_mentions import TripMentions, place_words, trip_mentions
 
 logger = logging.getLogger(__name__)
@@ -71,12 +81,15 @@ class TripRescue(GraphComponent):
         # classifier was this unsure: "I want to check in tomorrow" (0.71) is an answer, "what's the
         # weather like tomorrow" (1.0) is not
         return {"search_intent": "search", "inform_intent": "inform", "rescue_out_of_scope_below": 0.75,
-                "factless": ["affirm", "thanks", "greet", "goodbye", "ask_details"]}
+                "factless": ["affirm", "thanks", "greet", "goodbye", "ask_details"],
+                "deaf": ["affirm", "deny", "show_more", "different_place"], "closing": ["thanks", "goodbye"],
+                "turning_down": ["deny", "different_place"]}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = {**self.get_default_config(), **config}
         self._engine: Engine | None = None
         self._place_words: frozenset[str] = frozenset()
+        self._closings: tuple[str, ...] = ()
         self._start_over_trusted = 1.0
 
     @classmethod
@@ -85,44 +98,81 @@ class TripRescue(GraphComponent):
         return cls(config)
 
     def _mentions(self, text: str) -> TripMentions:
-        """Loaded on the first unclear message: the catalog the action server serves (STAYS_CATALOG)."""
+        engine = self._load()
+        return trip_mentions(text, engine.normaliser, self._place_words, unclear=True)
+
+    def _load(self) -> Engine:
+        """Loaded on the first message that needs it: the catalog the action server serves (STAYS_CATALOG)."""
         if self._engine is None:
             knowledge = load_knowledge(os.environ.get("STAYS_KNOWLEDGE") or None)
             catalog = os.environ.get("STAYS_CATALOG") or knowledge.directory / "catalog.csv"
             self._engine = Engine(knowledge, load_catalog(catalog, knowledge))
-            self._place_words = place_words(load_phrases(knowledge.directory))
+            phrases = load_phrases(knowledge.directory)
+            self._place_words = place_words(phrases)
+            self._closings = tuple(fold(w) for w in phrases.words("mentions", "closings"))
             self._start_over_trusted = float(knowledge.setting("chat", "start_over_min_confidence"))
-        return trip_mentions(text, self._engine.normaliser, self._place_words, unclear=True)
+        return self._engine
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = str((message.get(INTENT) or {}).get(INTENT_NAME_KEY) or "")
             confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
-            unsure = confidence < float(self._config["rescue_out_of_scope_below"])
-            factless = intent in self._config["factless"]
-            if not (intent in (FALLBACK, OUT_OF_SCOPE, START_OVER) or (factless and unsure)) or not message.get(TEXT):
+            text = message.get(TEXT)
+            if not text:
                 continue
             try:
-                found = self._mentions(message.get(TEXT))
-                dates = parse_dates(message.get(TEXT), today())
-                facts = (bool(found.amenities or found.property_types) or dates is not None
-                         or states_facts(message.get(TEXT)))
-                leaving = departure_only(dates)
+                if not self._heard_missed_facts(message, intent, text):
+                    self._rescue_unclear(message, intent, confidence, text)
             except Exception:  # a broken knowledge base must not take the NLU down with it
                 logger.exception("trip rescue could not read the message; keeping %s", intent)
-                continue
-            if intent == FALLBACK and (found or facts):
-                self._rescue(message, intent, found)
-            elif intent == OUT_OF_SCOPE and (found.only_places
-                                             or (facts and not found.places and (unsure or leaving))):
-                self._rescue(message, intent, found)
-            elif intent == START_OVER and (found or facts) and confidence < self._start_over_trusted:
-                self._rescue(message, intent, found)
-            elif factless and (found or facts):
-                self._rescue(message, intent, found)
         return messages
 
-    def _rescue(self, message: Message, intent: str, found: TripMentions) -> None:
+    def _heard_missed_facts(self, message: Message, intent: str, text: str) -> bool:
+        """A deaf intent, or a details request naming a day to leave, whose message states trip facts
+        becomes `inform` (see the module's docstring); True when it did."""
+        deaf = intent in self._config["deaf"]
+        if intent in self._config["closing"]:
+            self._load()
+            deaf = not self._opens_with_closing(text)
+        if not (deaf or intent == "ask_details"):
+            return False
+        dates = parse_dates(text, today())
+        if deaf and (dates is not None or states_facts(text)):
+            self._rescue(message, intent, self._mentions(text), with_place=intent not in self._config["turning_down"])
+            return True
+        if intent == "ask_details" and getattr(dates, "check_out", None) is not None:
+            self._rescue(message, intent, self._mentions(text), with_place=False)
+            return True
+        return False
+
+    def _rescue_unclear(self, message: Message, intent: str, confidence: float, text: str) -> None:
+        """An unclear, out-of-scope, unsure start-over or unsure factless message that names a trip."""
+        unsure = confidence < float(self._config["rescue_out_of_scope_below"])
+        factless = intent in self._config["factless"]
+        if not (intent in (FALLBACK, OUT_OF_SCOPE, START_OVER) or (factless and unsure)):
+            return
+        found = self._mentions(text)
+        dates = parse_dates(text, today())
+        facts = bool(found.amenities or found.property_types) or dates is not None or states_facts(text)
+        leaving = departure_only(dates)
+        if intent == FALLBACK and (found or facts):
+            self._rescue(message, intent, found)
+        elif intent == OUT_OF_SCOPE and (found.only_places or (facts and not found.places and (unsure or leaving))):
+            self._rescue(message, intent, found)
+        elif intent == START_OVER and (found or facts) and confidence < self._start_over_trusted:
+            self._rescue(message, intent, found)
+        elif factless and (found or facts):
+            self._rescue(message, intent, found)
+
+    def _opens_with_closing(self, text: str) -> bool:
+        """"thanks, two of us loved it" is thanks; "For four people thanks." states the party."""
+        words = fold(text).split()
+        return any(words[:len(c.split())] == c.split() for c in self._closings)
+
+    def _rescue(self, message: Message, intent: str, found: TripMentions, with_place: bool = True) -> None:
+        """`with_place=False`: the facts are what was missed ("no, change it to three people"); a place the
+        classifier did not tag there may be one being turned down ("no, not Porto"), so it is left alone."""
+        found = found if with_place else replace(found, places=())
         name = self._config["search_intent"] if found.places else self._config["inform_intent"]
         message.set(INTENT, {INTENT_NAME_KEY: name, "confidence": 1.0}, add_to_output=True)
         message.set("rescued_from", intent, add_to_output=True)

@@ -272,6 +272,24 @@ class Normaliser:
                 return Resolved("location", text, value, self.locations.labels[value])
         return None
 
+    def destinations_in(self, text: str) -> tuple[str | None, list[str]]:
+        """The country or state a name is in, and our destinations there ("New South Wales": Australia,
+        [Sydney, Blue Mountains, Byron Bay, ...]); (None, []) when the name is no area.
+
+        The gazetteer places US states; other subdivisions are known by their country only, so
+        "Queensland" answers with every Australian destination, and the caller says "in Australia".
+        """
+        atlas = gazetteer()
+        areas = atlas.areas(text, self.place_aliases)
+        if not areas:
+            return None, []
+        inside = [d.name for d in self.places.destinations
+                  if any(country == c and (region is None or here is None or region == here)
+                         for country, region in areas for c, here in self._area_of(d.name))]
+        country, region = sorted(areas, key=lambda area: area[1] is None)[0]
+        name = atlas.state_names.get(region or "", "") if country == "US" and region else ""
+        return name or atlas.country_names.get(country, country), inside
+
     def _area_of(self, destination: str) -> list[tuple[str, str | None]]:
         """Where a destination is: its nearest city's country and region, and its own country's code."""
         if self._areas is None:
