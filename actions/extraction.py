@@ -23,6 +23,7 @@ from constraints.text import fold
 from constraints.trip_mentions import PLACE_WORD, trip_mentions
 
 from . import parsing
+from .offers import offered_instead_of_places
 from .reading import joining, mentions, names_arrival
 from .reading import priorities as priority_words
 from .reading.distance import parse_centre_km
@@ -103,9 +104,8 @@ class MessageReader:
         about the places); what the message itself sets wins over the repair."""
         offers = self.slots.get("offers") or []
         words = self.folded.split()
-        if (self.intent not in ("inform", "affirm", "search") or not offers or not words or words[0] not in YES_WORDS
-                or "location" in self.reading.candidates
-                or any(o.get("kind") == "critique" or o.get("beside_results") for o in offers)):
+        if (self.intent not in ("inform", "affirm", "search") or not words or words[0] not in YES_WORDS
+                or "location" in self.reading.candidates or not offered_instead_of_places(offers)):
             return
         for slot, value in (offers[0].get("updates") or {}).items():
             self.reading.candidates.setdefault(slot, value)

@@ -325,8 +325,8 @@ class ActionApplyOffer(Action):
             return matching[0]
         if len(candidates) == 1 and kinds:
             return candidates[0]
-        repairs = not any(o["kind"] == "critique" or o.get("beside_results") for o in offers)
-        if repairs and (intent == "affirm" or len(offers) == 1 or (_affirms(words) and not kinds)):
+        yes = intent == "affirm" or len(offers) == 1 or (_affirms(words) and not kinds)
+        if yes and offered_instead_of_places(offers):
             return offers[0]
         return None
 

@@ -45,7 +45,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import replace
+from functools import cached_property
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -89,7 +91,7 @@ class TripRescue(GraphComponent):
         self._config = {**self.get_default_config(), **config}
         self._engine: Engine | None = None
         self._place_words: frozenset[str] = frozenset()
-        self._closings: tuple[str, ...] = ()
+        self._closings: tuple[tuple[str, ...], ...] = ()
         self._start_over_trusted = 1.0
 
     @classmethod
@@ -109,7 +111,7 @@ class TripRescue(GraphComponent):
             self._engine = Engine(knowledge, load_catalog(catalog, knowledge))
             phrases = load_phrases(knowledge.directory)
             self._place_words = place_words(phrases)
-            self._closings = tuple(fold(w) for w in phrases.words("mentions", "closings"))
+            self._closings = tuple(tuple(fold(w).split()) for w in phrases.words("mentions", "closings"))
             self._start_over_trusted = float(knowledge.setting("chat", "start_over_min_confidence"))
         return self._engine
 
@@ -121,40 +123,39 @@ class TripRescue(GraphComponent):
             if not text:
                 continue
             try:
-                if not self._heard_missed_facts(message, intent, text):
-                    self._rescue_unclear(message, intent, confidence, text)
+                read = _Read(text, self._mentions)
+                if not self._heard_missed_facts(message, intent, read):
+                    self._rescue_unclear(message, intent, confidence, read)
             except Exception:  # a broken knowledge base must not take the NLU down with it
                 logger.exception("trip rescue could not read the message; keeping %s", intent)
         return messages
 
-    def _heard_missed_facts(self, message: Message, intent: str, text: str) -> bool:
+    def _heard_missed_facts(self, message: Message, intent: str, read: _Read) -> bool:
         """A deaf intent, or a details request naming a day to leave, whose message states trip facts
         becomes `inform` (see the module's docstring); True when it did."""
         deaf = intent in self._config["deaf"]
         if intent in self._config["closing"]:
             self._load()
-            deaf = not self._opens_with_closing(text)
+            deaf = not self._opens_with_closing(read.text)
         if not (deaf or intent == "ask_details"):
             return False
-        dates = parse_dates(text, today())
-        if deaf and (dates is not None or states_facts(text)):
-            self._rescue(message, intent, self._mentions(text), with_place=intent not in self._config["turning_down"])
+        if deaf and (read.dates is not None or read.facts_said):
+            self._rescue(message, intent, read.found, with_place=intent not in self._config["turning_down"])
             return True
-        if intent == "ask_details" and getattr(dates, "check_out", None) is not None:
-            self._rescue(message, intent, self._mentions(text), with_place=False)
+        if intent == "ask_details" and getattr(read.dates, "check_out", None) is not None:
+            self._rescue(message, intent, read.found, with_place=False)
             return True
         return False
 
-    def _rescue_unclear(self, message: Message, intent: str, confidence: float, text: str) -> None:
+    def _rescue_unclear(self, message: Message, intent: str, confidence: float, read: _Read) -> None:
         """An unclear, out-of-scope, unsure start-over or unsure factless message that names a trip."""
         unsure = confidence < float(self._config["rescue_out_of_scope_below"])
         factless = intent in self._config["factless"]
         if not (intent in (FALLBACK, OUT_OF_SCOPE, START_OVER) or (factless and unsure)):
             return
-        found = self._mentions(text)
-        dates = parse_dates(text, today())
-        facts = bool(found.amenities or found.property_types) or dates is not None or states_facts(text)
-        leaving = departure_only(dates)
+        found = read.found
+        facts = bool(found.amenities or found.property_types) or read.dates is not None or read.facts_said
+        leaving = departure_only(read.dates)
         if intent == FALLBACK and (found or facts):
             self._rescue(message, intent, found)
         elif intent == OUT_OF_SCOPE and (found.only_places or (facts and not found.places and (unsure or leaving))):
@@ -166,8 +167,8 @@ class TripRescue(GraphComponent):
 
     def _opens_with_closing(self, text: str) -> bool:
         """"thanks, two of us loved it" is thanks; "For four people thanks." states the party."""
-        words = fold(text).split()
-        return any(words[:len(c.split())] == c.split() for c in self._closings)
+        words = tuple(fold(text).split())
+        return any(words[:len(closing)] == closing for closing in self._closings)
 
     def _rescue(self, message: Message, intent: str, found: TripMentions, with_place: bool = True) -> None:
         """`with_place=False`: the facts are what was missed ("no, change it to three people"); a place the
@@ -183,6 +184,26 @@ class TripRescue(GraphComponent):
                              "value": place.text, "extractor": type(self).__name__})
             message.set(ENTITIES, entities, add_to_output=True)
         logger.debug("rescued %r from %s as %s", message.get(TEXT), intent, name)
+
+
+class _Read:
+    """What the readers find in one message, each read at most once (the rules above share them)."""
+
+    def __init__(self, text: str, mentions: Callable[[str], TripMentions]) -> None:
+        self.text = text
+        self._mentions = mentions
+
+    @cached_property
+    def dates(self) -> Any:
+        return parse_dates(self.text, today())
+
+    @cached_property
+    def facts_said(self) -> bool:
+        return states_facts(self.text)
+
+    @cached_property
+    def found(self) -> TripMentions:
+        return self._mentions(self.text)
 
 
 def departure_only(dates: Any) -> bool:
