@@ -126,6 +126,19 @@ def offered_instead_of_places(offers: list[dict[str, Any]]) -> bool:
     return bool(offers) and not any(o.get("kind") == "critique" or o.get("beside_results") for o in offers)
 
 
+def keeping_the_budget(offers: list[dict[str, Any]], slots: Mapping[str, Any], engine: Engine) -> dict[str, Any] | None:
+    """The first way out that leaves the budget alone, for "cheaper ones?" after nothing matched.
+
+    The traveller has seen the near misses over budget and asks for less: of
+    the changes that would give places, the cheapest one that keeps the price
+    they set is what they are asking for. None without a budget, or where we
+    hold no stays (the offers are then other destinations, not trade-offs).
+    """
+    if slots.get("budget") is None or _elsewhere(slots, engine):
+        return None
+    return next((o for o in offers if "budget" not in o["updates"]), None)
+
+
 def places_count(count: int) -> str:
     return f"{count} place" if count == 1 else f"{count} places"
 

@@ -18,7 +18,7 @@ from constraints.text import fold
 from . import parsing
 from .engine_holder import engine, today
 from .extraction import AFFIRM_PHRASES, YES_WORDS, read_message
-from .offers import offered_instead_of_places, place_offers
+from .offers import keeping_the_budget, offered_instead_of_places, place_offers
 from .reading.vocab import PHRASES
 from .rendering import Message, button, details_message, lower_first, offer_title
 from .responding import guarded, search_and_reply, send
@@ -55,12 +55,13 @@ def _pick(shown: list[str], ordinal: int | None) -> tuple[int, str] | None:
     return position, shown[position - 1]
 
 
-def take_offer(dispatcher: CollectingDispatcher, tracker: Tracker, chosen: dict[str, Any]) -> list[EventType]:
-    """Apply a proposed change and search again, saying which change was taken."""
+def take_offer(dispatcher: CollectingDispatcher, tracker: Tracker, chosen: dict[str, Any],
+               lead: str = "OK — ") -> list[EventType]:
+    """Apply a proposed change and search again, saying which change was taken (and, in `lead`, why)."""
     change = chosen["label"].rsplit(":", 1)[0]
     named_first = bool(chosen.get("place")) and change.startswith(chosen["place"])  # "Cape Town, 4,100 km away"
     return search_and_reply(engine(), dispatcher, tracker, dict(chosen["updates"]),
-                            heading=f"OK — {change if named_first else lower_first(change)}.")
+                            heading=f"{lead}{change if named_first else lower_first(change)}.")
 
 
 def _nothing_shown_yet(dispatcher: CollectingDispatcher, offers: list[dict[str, Any]]) -> None:
@@ -119,7 +120,10 @@ class ActionCritique(Action):
         picked = _pick(slots.get("shown") or [], ordinal)
         offers = slots.get("offers") or []
         if (picked is None and not slots.get("shown")) or (ordinal is None and offered_instead_of_places(offers)):
-            _nothing_shown_yet(dispatcher, offers)  # "cheaper ones?" when nothing matched: the ways out again
+            within = keeping_the_budget(offers, slots, eng) if intent == "cheaper" else None
+            if within is not None:  # under the near misses shown: what it takes to stay within the budget
+                return take_offer(dispatcher, tracker, within, lead="To keep to your budget: ")
+            _nothing_shown_yet(dispatcher, offers)  # no place to compare with: the ways out again
             return []
         if picked is None:
             dispatcher.utter_message(response="utter_which_option")

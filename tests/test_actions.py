@@ -384,6 +384,19 @@ def test_cheaper_when_nothing_matched_offers_the_ways_out_again() -> None:
     assert len(turn.buttons) == len(chat.slots["offers"])
 
 
+@pytest.mark.parametrize("text", ["could you show me cheaper ones?", "anything less expensive", "cheaper"])
+def test_cheaper_when_nothing_matched_keeps_the_budget_and_says_what_it_gave_up(text: str) -> None:
+    chat = Conversation({"location": "Lisbon", "guests": 4.0, "budget": 150.0, "amenities": ["pool"],
+                         "check_in": "2027-06-10", "check_out": "2027-06-14"})
+    chat.run(ActionRecommend(), "", "search")
+    assert not chat.slots["shown"] and any("budget" in o["updates"] for o in chat.slots["offers"])
+    turn = chat.run(ActionCritique(), text, "cheaper")
+    assert turn.text.startswith("To keep to your budget: without the pool.")
+    assert chat.slots["budget"] == 150.0 and chat.slots["amenities"] == [] and chat.slots["shown"]
+    for pid in chat.slots["shown"]:
+        assert engine_holder.engine().show(pid)["price_per_night"] <= 150.0
+
+
 def test_closer_to_a_neighbourhood_of_another_place_says_where_it_is() -> None:
     chat = Conversation({"location": "Cascais", "guests": 2.0, "budget": 300.0, "amenities": []})
     chat.run(ActionRecommend(), "", "search")
