@@ -198,6 +198,18 @@ def test_a_sure_intent_whose_action_ignores_trip_facts_is_inform_when_it_states_
     assert message.get("intent")["name"] == becomes, text
 
 
+@pytest.mark.parametrize("text, intent, confidence, becomes", [
+    ("Yes, we'll be getting in then.", "out_of_scope", 0.6, "affirm"),
+    ("ok, that's when we land", "nlu_fallback", 0.3, "affirm"),
+    ("yes, and what's the weather like there", "out_of_scope", 0.95, "out_of_scope"),  # sure: left alone
+    ("Reading is fun", "nlu_fallback", 0.3, "nlu_fallback"),  # no yes
+])
+def test_an_unclear_message_opening_with_a_yes_answers_the_bot(rescue, text: str, intent: str, confidence: float,
+                                                              becomes: str) -> None:
+    [message] = rescue.process([_message(text, intent, confidence=confidence)])
+    assert message.get("intent")["name"] == becomes, text
+
+
 def test_a_place_in_a_no_is_not_searched_for(rescue) -> None:
     [message] = rescue.process([_message("no, not Porto, we are 3", "deny", confidence=0.95)])
     assert message.get("intent")["name"] == "inform"

@@ -32,6 +32,10 @@ gazetteer (constraints.trip_mentions) what the message names:
   four people." change the party; a request for details that names a day to leave
   ("No, change the check-in to the 2nd of this month and the check-out to the
   9th") changes the dates, "the 2nd" there is a day, not a listing;
+- an unclear or unsure out-of-scope message that names no trip but opens with a
+  yes (knowledge/phrases/offers.yml `affirm`: "Yes, we'll be getting in
+  then.", "ok, that's when we land") is `affirm`: it answers what the bot just
+  said, and "that's outside what I can do" would turn a traveller's yes away;
 - `start_over` below the confidence action_start_over trusts (engine.yml
   `chat.start_over_min_confidence`) that states trip facts becomes `inform`:
   "Please try again, check from March 5th instead" changes the dates, it does
@@ -82,7 +86,8 @@ class TripRescue(GraphComponent):
         # out of scope with a party, dates or a must-have and no place is rescued only when the
         # classifier was this unsure: "I want to check in tomorrow" (0.71) is an answer, "what's the
         # weather like tomorrow" (1.0) is not
-        return {"search_intent": "search", "inform_intent": "inform", "rescue_out_of_scope_below": 0.75,
+        return {"search_intent": "search", "inform_intent": "inform", "affirm_intent": "affirm",
+                "rescue_out_of_scope_below": 0.75,
                 "factless": ["affirm", "thanks", "greet", "goodbye", "ask_details"],
                 "deaf": ["affirm", "deny", "show_more", "different_place"], "closing": ["thanks", "goodbye"],
                 "turning_down": ["deny", "different_place"]}
@@ -92,6 +97,7 @@ class TripRescue(GraphComponent):
         self._engine: Engine | None = None
         self._place_words: frozenset[str] = frozenset()
         self._closings: tuple[tuple[str, ...], ...] = ()
+        self._yes_words: frozenset[str] = frozenset()
         self._start_over_trusted = 1.0
 
     @classmethod
@@ -112,6 +118,7 @@ class TripRescue(GraphComponent):
             phrases = load_phrases(knowledge.directory)
             self._place_words = place_words(phrases)
             self._closings = tuple(tuple(fold(w).split()) for w in phrases.words("mentions", "closings"))
+            self._yes_words = frozenset(w for w in map(fold, phrases.words("offers", "affirm")) if " " not in w)
             self._start_over_trusted = float(knowledge.setting("chat", "start_over_min_confidence"))
         return self._engine
 
@@ -164,25 +171,36 @@ class TripRescue(GraphComponent):
             self._rescue(message, intent, found)
         elif factless and (found or facts):
             self._rescue(message, intent, found)
+        elif intent in (FALLBACK, OUT_OF_SCOPE) and (intent == FALLBACK or unsure) and not (found or facts):
+            if self._opens_with_yes(read.text):
+                self._relabel(message, intent, self._config["affirm_intent"])
 
     def _opens_with_closing(self, text: str) -> bool:
         """"thanks, two of us loved it" is thanks; "For four people thanks." states the party."""
         words = tuple(fold(text).split())
         return any(words[:len(closing)] == closing for closing in self._closings)
 
+    def _opens_with_yes(self, text: str) -> bool:
+        self._load()
+        words = fold(text).split()
+        return bool(words) and words[0] in self._yes_words
+
     def _rescue(self, message: Message, intent: str, found: TripMentions, with_place: bool = True) -> None:
         """`with_place=False`: the facts are what was missed ("no, change it to three people"); a place the
         classifier did not tag there may be one being turned down ("no, not Porto"), so it is left alone."""
         found = found if with_place else replace(found, places=())
-        name = self._config["search_intent"] if found.places else self._config["inform_intent"]
-        message.set(INTENT, {INTENT_NAME_KEY: name, "confidence": 1.0}, add_to_output=True)
-        message.set("rescued_from", intent, add_to_output=True)
+        self._relabel(message, intent, self._config["search_intent"] if found.places else self._config["inform_intent"])
         entities = list(message.get(ENTITIES) or [])
         if found.places and not any(e.get("entity") == "location" for e in entities):
             place = found.places[-1]
             entities.append({"entity": "location", "start": place.start, "end": place.end,
                              "value": place.text, "extractor": type(self).__name__})
             message.set(ENTITIES, entities, add_to_output=True)
+
+    @staticmethod
+    def _relabel(message: Message, intent: str, name: str) -> None:
+        message.set(INTENT, {INTENT_NAME_KEY: name, "confidence": 1.0}, add_to_output=True)
+        message.set("rescued_from", intent, add_to_output=True)
         logger.debug("rescued %r from %s as %s", message.get(TEXT), intent, name)
 
 
