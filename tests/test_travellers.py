@@ -129,6 +129,14 @@ def test_results_fit_the_place_and_party_from_the_catalog_itself():
     assert not judge.results_fit(_ids("Paris", 2), nairobi, "Paris", 2).fits  # not among the nearest
 
 
+def test_a_destination_about_as_near_as_the_nearest_is_fair_where_destinations_cluster():
+    atlanta = gazetteer().resolve("ATL")  # Miami Beach 975 km, Miami 976, New York City 1,200, The Hamptons 1,330
+    assert atlanta.nearest[:2] == ("Miami Beach", "Miami") and "The Hamptons" in atlanta.nearest
+    assert "Vail" not in atlanta.nearest  # 2,060 km: more than 1.5 times the nearest
+    assert judge.results_fit(_ids("The Hamptons", 5), atlanta, "The Hamptons", 5).fits
+    assert not judge.results_fit(_ids("Vail", 5), atlanta, "Vail", 5).fits
+
+
 def test_place_read_for_ours_and_for_places_elsewhere():
     assert judge.place_read(gazetteer().resolve("NYC"), "New York City", "")
     assert not judge.place_read(gazetteer().resolve("NYC"), None, "Where would you like to stay?")
@@ -246,19 +254,11 @@ def _assert_done_when(played, metrics) -> None:
     assert metrics.mean_extra_questions <= 1.0, table([metrics])
 
 
-# Issue 16 is still open: on 2026-12-03 16:00 UTC (full replay, `python -m tests.travellers`) no traveller
-# turn of either set meets "outside what I can do", "didn't catch that" or "I don't know '<common word>'",
-# but 1 of the 540 crowd-written dialogues (Atlanta: the bot's first offer, The Hamptons, fits the house
-# asked for but is not among the judge's three nearest) and 1 of our 78 (nothing matches and the traveller
-# takes no way out) end without places that fit. These run and print their figures every time; they are
-# expected to fail until those are settled, and XPASS says when.
-STILL_OPEN = pytest.mark.xfail(reason="issue 16 open: some dialogues end without places that fit (see the figures)",
-                               strict=False, raises=AssertionError)
-
-
+# Issue 16's Done-when, checked on every run: on 2026-12-03 (full replay, `python -m tests.travellers`)
+# all 540 crowd-written dialogues and all 78 of ours end with places that fit, and no traveller turn meets
+# "outside what I can do", "didn't catch that" or "I don't know '<common word>'". A regression fails here.
 @pytest.mark.server
 @pytest.mark.slow
-@STILL_OPEN
 def test_travellers_of_our_corpus_get_places_that_fit(rest, corpus):
     _assert_done_when(*_replay(rest, corpus, "corpus"))
 
@@ -277,7 +277,6 @@ def crowd_rest(tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.server
 @pytest.mark.slow
 @needs_sgd
-@STILL_OPEN
 def test_crowd_written_travellers_get_places_that_fit(crowd_rest):
     played, metrics = _replay(crowd_rest, sample(load_sgd(), SGD_SAMPLE, SGD_SEED), "sgd sample")
     _assert_done_when(played, metrics)

@@ -21,7 +21,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 LOCATIONS = ROOT / "knowledge" / "locations.yml"
 NICKNAMES = Path(__file__).with_name("places.yml")
-NEAREST_ACCEPTED = 3  # an offered destination is fair when it is among this many nearest
+# an offered destination is fair when it is among this many nearest, or no further than NEAR_RATIO
+# times the nearest: a count alone is unfair where destinations cluster (Miami and Miami Beach, 1 km
+# apart, were two of Atlanta's three, so New York City at 1,200 km passed and The Hamptons at 1,330 failed)
+NEAREST_ACCEPTED = 3
+NEAR_RATIO = 1.5
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -109,9 +113,10 @@ class Gazetteer:
         """A city, one of ours, a country or a state or province: words clearly meant as a place."""
         return self.resolve(said).located or fold(said) in self._regions()
 
-    def nearest(self, point: tuple[float, float], count: int = NEAREST_ACCEPTED) -> tuple[str, ...]:
-        ranked = sorted(self.destinations, key=lambda d: km_between(point, (d.latitude, d.longitude)))
-        return tuple(d.name for d in ranked[:count])
+    def nearest(self, point: tuple[float, float]) -> tuple[str, ...]:
+        ranked = sorted((km_between(point, (d.latitude, d.longitude)), d.name) for d in self.destinations)
+        reach = ranked[0][0] * NEAR_RATIO if ranked else 0.0
+        return tuple(name for rank, (km, name) in enumerate(ranked) if rank < NEAREST_ACCEPTED or km <= reach)
 
     def resolve(self, said: str) -> Place:
         """The place these words name: 'Sydney, NSW' -> Sydney; 'Portland, OR' -> a point near no stays."""
