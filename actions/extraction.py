@@ -32,6 +32,8 @@ from .reading.wishes import read_wishes
 
 _BARE_NUMBER = re.compile(r"^\s*(?:about|around|roughly|maybe|max|up to)?\s*[€$£]?\s*(\d{1,7}(?:[.,]\d+)?)"
                           r"\s*[€$£]?\s*(?:please|pls)?\s*[.!]?\s*$", re.I)
+#: a sentence mark with the next sentence glued on ("Francisco.and"): the tag ran past the name's end
+_GLUED_SENTENCE = re.compile(r"[.;!?](?=[^\W\d_])")
 # intents that are not an answer to "where would you like to stay?"
 _NOT_AN_ANSWER = {"greet", "goodbye", "thanks", "affirm", "deny", "help", "bot_challenge", "start_over",
                   "show_more", "cheaper", "bigger", "more_like", "ask_details", "choose_offer"}
@@ -179,13 +181,17 @@ class MessageReader:
         return any(said == cue or said.endswith(" " + cue) for cue in _TURNING_DOWN)
 
     def _grown_place(self, value: str, start: int | None) -> str:
-        """The place a tag cut short: "san" of "san fran", "Long" of "Long beach, ca".
+        """The place a tag cut short: "san" of "san fran", "Long" of "Long beach, ca"; or ran on past
+        a full stop typed without a space: "San Francisco.and want to check in".
 
         The entity extractor sometimes tags part of a name; the longest span of at
         most one word before and two after the tag that names a place exactly wins.
         """
         if start is None or self._knows_place(value):
             return value
+        head = _GLUED_SENTENCE.split(value, 1)[0]
+        if head != value and self._knows_place(head):
+            return head
         words = [(m.start(), m.end()) for m in PLACE_WORD.finditer(self.text)]
         inside = [k for k, (a, b) in enumerate(words) if a < start + len(value) and b > start]
         if not inside:
@@ -292,7 +298,7 @@ class MessageReader:
         parsed = None
         for span in spans:  # DIET says this span is a head count: a bare "4" counts
             parsed = parsing.parse_guests(span, expected=True) or parsed
-        parsed = parsing.parse_guests(self.text, expected=self.requested == "guests") or parsed
+        parsed = parsing.parse_guests(self.text, expected=self._party_asked) or parsed
         context = dict(self.slots.get("context") or {})
         added, so_far = joining(self.text), self.slots.get("guests")
         if parsed is not None and added is not None and so_far and parsed.total == added:
@@ -308,10 +314,17 @@ class MessageReader:
                 context["infants"] = True
             if context != (self.slots.get("context") or {}):
                 self._set("context", context)
-        elif self.requested == "guests":
+        elif self._party_asked:
             number = self._bare_number()
             if number is not None:
                 self._set("guests", number)
+
+    @property
+    def _party_asked(self) -> bool:
+        """The form asked for the party, or places were shown for any party: the results asked for one
+        ("tell me how many of you are going"), so a bare "Two." is the party."""
+        return self.requested == "guests" or (
+            self.requested is None and bool(self.slots.get("shown")) and not self.slots.get("guests"))
 
     def _budget(self) -> None:
         parsed = None

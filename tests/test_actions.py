@@ -171,6 +171,21 @@ def test_results_with_only_a_place_say_the_defaults_and_offer_refinements() -> N
     assert {"Set a budget", "How many guests", "Must-haves"} <= set(turn.buttons)
 
 
+@pytest.mark.parametrize("text", ["Two.", "2", "two please"])
+def test_a_bare_number_after_places_for_any_party_is_the_party(text: str) -> None:
+    chat = Conversation({"location": "Porto"})
+    chat.run(ActionRecommend(), "", "search")
+    search(chat, text, "inform")
+    assert chat.slots["guests"] == 2.0
+
+
+def test_a_bare_number_is_no_party_change_once_the_party_is_known() -> None:
+    chat = Conversation({"location": "Porto", "guests": 4.0})
+    chat.run(ActionRecommend(), "", "search")
+    search(chat, "Two.", "inform")
+    assert chat.slots["guests"] == 4.0
+
+
 def test_results_with_everything_given_offer_only_must_haves() -> None:
     chat = Conversation({"location": "Porto", "guests": 2.0, "budget": 100.0})
     turn = chat.run(ActionRecommend(), "", "search")
@@ -312,6 +327,15 @@ def test_a_head_count_before_a_comma_is_read() -> None:
     chat = Conversation()
     search(chat, "a place in Lisbon for 4, under 150 a night, with wifi")
     assert (chat.slots["guests"], chat.slots["budget"], chat.slots["amenities"]) == (4, 150, ["wifi"])
+
+
+def test_a_place_tagged_with_the_next_sentence_glued_on_is_the_place() -> None:
+    text = "flying into Denver.need it for 2 people"  # no stays in Denver: only the gazetteer knows it
+    tag = "Denver.need"
+    chat = Conversation()
+    turn = search(chat, text, "search", [{"entity": "location", "value": tag, "start": 12, "end": 12 + len(tag)}])
+    assert str(chat.slots["location"]).startswith("Denver") and chat.slots["guests"] == 2.0
+    assert "don't know" not in turn.text
 
 
 def test_an_unknown_place_in_a_sentence_is_said_back() -> None:

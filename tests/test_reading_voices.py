@@ -56,6 +56,8 @@ GUESTS: list[tuple[str, int | None]] = [
     ("travelling with 2 other adults", 3),
     ("so 3 in total", 3),
     ("5 altogether", 5),
+    ("there are 5 in our party", 5),
+    ("I have 3 in my group", 3),
     ("We're traveling in 2 and rating should be 4.4 or higher.", 2),
     ("2 other people are coming", 2),
     ("we are travelling in 2 weeks", None),

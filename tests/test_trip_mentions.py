@@ -164,6 +164,14 @@ def test_unsure_factless_intents_that_state_a_trip_are_the_answer_they_are(rescu
     assert message.get("intent")["name"] == becomes, text
 
 
+def test_an_unsure_factless_message_the_extractor_tagged_as_a_party_is_inform(rescue) -> None:
+    party = {"entity": "guests", "start": 0, "end": 5, "value": "Three"}
+    tagged, untagged = rescue.process([_message("Three.", "thanks", [party], confidence=0.34),
+                                       _message("Three.", "thanks", confidence=0.34)])
+    assert tagged.get("intent")["name"] == "inform"
+    assert untagged.get("intent")["name"] == "thanks"
+
+
 def test_sure_small_talk_is_left_alone(rescue) -> None:
     [message] = rescue.process([_message("thanks, two of us loved it", "thanks", confidence=0.95)])
     assert message.get("intent")["name"] == "thanks"

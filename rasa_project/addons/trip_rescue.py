@@ -22,8 +22,9 @@ gazetteer (constraints.trip_mentions) what the message names:
   listing's details) the classifier was unsure of (below
   `rescue_out_of_scope_below`), on a message that states trip facts or names a
   place, is the answer it is: "three travellers" is not thanks, "five" is not
-  yes, "on the 1st and 5 persons are in my team" asks for no details ("deny"
-  is not among them: "no pool" drops the pool);
+  yes, nor is a lone "Three." the extractor tagged as a party; "on the 1st and
+  5 persons are in my team" asks for no details ("deny" is not among them: "no
+  pool" drops the pool);
 - an intent whose action hears no party, dates or budget (`deaf`: yes, no,
   "show more", "somewhere else"; `closing`: thanks and goodbye, unless the
   message opens with one, "thanks, two of us loved it"), however sure, on a
@@ -161,7 +162,8 @@ class TripRescue(GraphComponent):
         if not (intent in (FALLBACK, OUT_OF_SCOPE, START_OVER) or (factless and unsure)):
             return
         found = read.found
-        facts = bool(found.amenities or found.property_types) or read.dates is not None or read.facts_said
+        facts = (bool(found.amenities or found.property_types) or read.dates is not None or read.facts_said
+                 or any(e.get("entity") == "guests" for e in message.get(ENTITIES) or []))
         leaving = departure_only(read.dates)
         if intent == FALLBACK and (found or facts):
             self._rescue(message, intent, found)
