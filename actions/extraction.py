@@ -99,7 +99,7 @@ class MessageReader:
         return self.reading
 
     def _yes_to_the_first_repair(self) -> None:
-        """"Yes, please. I'm booking for 3 people." after "Here's what would work: 1. A townhouse instead
+        """"Yes please, and it's for 3 of us." after "Here's what would work: 1. A townhouse instead
         of a house": the yes takes the first repair, as a bare yes does (action_apply_offer), and the
         rest of the message is read as well. A new place is a new search, and only repairs offered instead
         of places are taken, never a critique nor the ideas beside places shown ("Yes that's great" is

@@ -219,7 +219,7 @@ class ActionDetails(Action):
     @staticmethod
     def _after_no_match(dispatcher: CollectingDispatcher, tracker: Tracker,
                         offers: list[dict[str, Any]]) -> list[EventType]:
-        """"Yes, that's it. What is the total cost?" after "Here's what would work: 1. A townhouse
+        """"Yep, that works. How much would it come to?" after "Here's what would work: 1. A townhouse
         instead of a house": the yes takes the first way out, whose places show their cost; without a
         yes, no place is in question (the list on screen is an older search's), so the ways out again."""
         words = fold((tracker.latest_message or {}).get("text") or "").split()
@@ -342,5 +342,5 @@ _NOT_NAMES = frozenset(fold(w) for w in PHRASES.words("offers", "not_names"))
 
 
 def _affirms(words: set[str]) -> bool:
-    """"Yes, that would be awesome": a yes that names no offer takes the first (the smallest change)."""
+    """"Yes, that'd be brilliant": a yes that names no offer takes the first (the smallest change)."""
     return any(set(phrase.split()) <= words for phrase in AFFIRM_PHRASES)

@@ -387,8 +387,8 @@ def test_a_yes_that_says_more_takes_the_first_repair_and_the_rest() -> None:
     chat.run(ActionRecommend(), "a house in Paris", "search")
     first = chat.slots["offers"][0]
     assert "townhouse" in first["label"] and not chat.slots["shown"]
-    search(chat, "Yes, please. I'm booking for 3 people.", "search")
-    chat.run(ActionRecommend(), "Yes, please. I'm booking for 3 people.", "search")
+    search(chat, "Yes please, and it's for 3 of us.", "search")
+    chat.run(ActionRecommend(), "Yes please, and it's for 3 of us.", "search")
     assert chat.slots["property_type"] == "townhouse" and chat.slots["guests"] == 3.0 and chat.slots["shown"]
 
 
@@ -564,12 +564,12 @@ def test_the_search_summary_says_each_attribute_in_its_place(slots, said):
 
 
 def test_a_yes_to_the_nearest_destinations_takes_the_nearest() -> None:
-    """"Yes, that would be awesome" after "No stays in Nairobi yet. The nearest I have: ..." is not "which one?"."""
+    """"Yes, that'd be brilliant" after "No stays in Nairobi yet. The nearest I have: ..." is not "which one?"."""
     chat = Conversation({"location": "Nairobi, Kenya", "guests": 2.0})
     offered = chat.run(ActionRecommend(), "", "search")
     assert chat.slots["offers"], offered.text
     first = chat.slots["offers"][0]["label"]
-    taken = chat.run(ActionApplyOffer(), "Yes, that would be awesome", "inform")
+    taken = chat.run(ActionApplyOffer(), "Yes, that'd be brilliant", "inform")
     assert "Which one?" not in taken.text
     assert chat.slots["shown"] and chat.slots["location"] in first, taken.text
 
@@ -596,7 +596,7 @@ def test_a_yes_after_places_shown_keeps_them_instead_of_taking_the_idea_beside_t
     assert shown and offers and all(o.get("beside_results") for o in offers)  # "To see more places: 1. Try Vail"
     turn = chat.run(ActionApplyOffer(), "Yes that's great.", "affirm")
     assert chat.slots["location"] == "Aspen" and chat.slots["shown"] == shown, turn.text
-    search(chat, "Yes that's great. What would the total cost be?", "inform")
+    search(chat, "Yes, lovely. And what's the price for the whole stay?", "inform")
     assert chat.slots["location"] == "Aspen"
 
 
@@ -623,9 +623,9 @@ def test_a_yes_asking_the_cost_after_no_match_takes_the_first_way_out_not_an_old
     chat.slots["property_type"] = "house"
     chat.run(ActionRecommend(), "Find me a house to stay in.", "search")
     assert chat.slots["shown"] == old and "townhouse" in chat.slots["offers"][0]["label"]
-    asked = chat.run(ActionDetails(), "What is the total cost?", "ask_details")
+    asked = chat.run(ActionDetails(), "How much would it come to in all?", "ask_details")
     assert "Nothing matched yet" in asked.text and asked.buttons
-    taken = chat.run(ActionDetails(), "Yes, that's it. What is the total cost?", "ask_details")
+    taken = chat.run(ActionDetails(), "Yep, that works. How much would it come to?", "ask_details")
     assert chat.slots["property_type"] == "townhouse" and chat.slots["shown"] != old, taken.text
     details = chat.run(ActionDetails(), "details 1", "ask_details", [{"entity": "ordinal", "value": "1"}])
     assert "Townhouse" in details.text

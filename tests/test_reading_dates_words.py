@@ -43,9 +43,9 @@ def reading(text: str) -> tuple[str | None, str | None] | None:
 
 
 DEPARTURES: list[tuple[str, str]] = [
-    ("No, I'll be there untill the 8th.", "2027-03-08"),
-    ("The 5th is when I want to check out.", "2027-03-05"),
-    ("On the 13th day we will be doing a check out.", "2027-03-13"),
+    ("nope, we stay untill the 8th.", "2027-03-08"),
+    ("The 5th is when we'd like to check out.", "2027-03-05"),
+    ("the 13th day is when we do the check out", "2027-03-13"),
     ("till the 10th pls", "2027-03-10"),
     ("we leave the 12th", "2027-03-12"),
     ("im there unitl the 9th", "2027-03-09"),
@@ -108,7 +108,7 @@ def test_the_half_said_later_completes_the_stay(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("STAYS_TODAY", TODAY.isoformat())
     chat = Conversation(slots={"location": "Lisbon"})
     chat.run(ValidateSearchForm(), "I check in on the 4th", "inform")
-    chat.run(ValidateSearchForm(), "No, I'll be there untill the 8th.", "inform")
+    chat.run(ValidateSearchForm(), "nope, we stay untill the 8th.", "inform")
     assert (chat.slots["check_in"], chat.slots["check_out"], chat.slots["nights"]) == ("2027-03-04", "2027-03-08", 4)
 
 

@@ -52,7 +52,7 @@ GUESTS: list[tuple[str, int | None]] = [
     ("under 300 quid", None),
     ("So please find me a house with laundry service", None),
     # the speaker beside "other" people, a whole party said "in total", a party that travels "in 2"
-    ("I am gonna check in on the 8th with 2 other people. So 3 in total.", 3),
+    ("arriving the 8th with 2 other people. So 3 in total.", 3),
     ("travelling with 2 other adults", 3),
     ("so 3 in total", 3),
     ("5 altogether", 5),
@@ -156,7 +156,7 @@ DATES: list[tuple[str, tuple[str, str] | None]] = [
 ]
 
 
-@pytest.mark.parametrize("text", ["I will departing the rented house on the 4th of this month.",
+@pytest.mark.parametrize("text", ["we will be leaving the rented flat on the 4th of this month.",
                                   "I will depart the house on the 4th"])
 def test_a_departure_said_with_the_house_left_is_the_departure(text: str) -> None:
     found = parse_dates(text, date(2027, 3, 1))
@@ -270,8 +270,8 @@ def test_a_vehicle_to_park_is_no_place(shipped_engine) -> None:
 def test_a_check_in_date_is_no_town(shipped_engine) -> None:
     from actions.extraction import read_message
 
-    date_tag = [{"entity": "location", "value": "date", "start": 41, "end": 45}]
-    reading = read_message(shipped_engine, "Yes, please can you schedule my check in date for the 6th of this month.",
+    date_tag = [{"entity": "location", "value": "date", "start": 38, "end": 42}]
+    reading = read_message(shipped_engine, "Yes please, could you put my check in date down for the 6th of this month.",
                            "inform", date_tag, {"location": "Aspen"}, None, date(2027, 3, 1))
     assert "location" not in reading.candidates
     assert reading.candidates["partial_stay"] == {"check_in": "2027-03-06"}  # kept until the stay is whole

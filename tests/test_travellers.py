@@ -80,6 +80,28 @@ def test_no_crowd_sentence_is_nlu_training_data():
     assert not trained, f"{len(trained)} crowd-written sentences are in the NLU training data: {trained[:5]}"
 
 
+# where our own words live: code, knowledge, NLU data, stories, tests, docs, the chat page
+OWN_WORDS = ("actions", "src", "knowledge", "rasa_project/data", "rasa_project/tests", "rasa_project/addons",
+             "tests", "docs", "web", "scripts", "benchmarks")
+OWN_WORDS_FILES = ("README.md", "BENCHMARKS.md")
+
+
+@needs_sgd
+def test_no_crowd_sentence_is_copied_into_the_repository():
+    """The crowd set is CC BY-SA and held apart: not in tests, docstrings or knowledge comments either."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from test_held_apart import normalise
+
+    root = Path(__file__).resolve().parent.parent
+    files = [root / name for name in OWN_WORDS_FILES]
+    files += [f for d in OWN_WORDS for f in (root / d).rglob("*")
+              if f.suffix in (".py", ".yml", ".yaml", ".md", ".txt", ".html", ".js") and "__pycache__" not in f.parts]
+    texts = {f.relative_to(root): normalise(f.read_text(encoding="utf-8", errors="replace")) for f in files}
+    crowd = {normalise(t.text) for d in load_sgd() for t in d.turns if len(normalise(t.text).split()) >= 7}
+    copied = [(str(f), sentence) for f, text in texts.items() for sentence in crowd if sentence in text]
+    assert not copied, f"{len(copied)} crowd-written sentences are copied into the repository: {copied[:5]}"
+
+
 @needs_sgd
 def test_the_sample_is_seeded():
     dialogues = load_sgd()

@@ -108,21 +108,21 @@ def test_small_talk_is_left_to_the_fallback(rescue) -> None:
     assert message.get("intent")["name"] == "nlu_fallback"
 
 
-@pytest.mark.parametrize("text", ["four hikers", "I plan to check out on the 12th.", "me plus my partner"])
+@pytest.mark.parametrize("text", ["four hikers", "I'm planning to check out on the 12th.", "me plus my partner"])
 def test_an_unsure_message_stating_a_party_or_dates_becomes_inform(rescue, text: str) -> None:
     [message] = rescue.process([_message(text, "nlu_fallback")])
     assert message.get("intent")["name"] == "inform", text
 
 
 def test_out_of_scope_stating_dates_without_a_place_is_an_answer(rescue) -> None:
-    dates, flight = rescue.process([_message("I want to check in tomorrow.", "out_of_scope"),
+    dates, flight = rescue.process([_message("We'd like to arrive tomorrow.", "out_of_scope"),
                                     _message("book me a flight to Paris tomorrow", "out_of_scope")])
     assert dates.get("intent")["name"] == "inform"
     assert flight.get("intent")["name"] == "out_of_scope"
 
 
 def test_a_lower_case_place_after_a_place_word_is_a_place(mentions) -> None:
-    found = mentions("I'll be in long beach, ca.")
+    found = mentions("we're off to long beach, ca.")
     assert found.only_places and "Long Beach" in found.places[-1].value
 
 
@@ -190,11 +190,11 @@ def test_one_lower_case_word_after_a_place_word_is_no_place_in_a_clear_message(m
 
 @pytest.mark.parametrize("text, intent, becomes", [
     ("For four people thanks.", "thanks", "inform"),
-    ("No, change it to three people.", "deny", "inform"),
-    ("Any others? For four people.", "show_more", "inform"),
-    ("Do you have something else for three?", "different_place", "inform"),
+    ("No, make that three people.", "deny", "inform"),
+    ("Anything else? We're four people.", "show_more", "inform"),
+    ("Got anything else for three of us?", "different_place", "inform"),
     ("Yes, from the 2nd to the 5th", "affirm", "inform"),
-    ("No, change the check-in to the 2nd of this month and the check-out to the 9th of this month.",
+    ("No, move the check-in to the 2nd of this month and check-out to the 9th.",
      "ask_details", "inform"),
     # what they say themselves: no facts, a closing that opens the message, a details request
     ("No, just search.", "deny", "deny"), ("show me more", "show_more", "show_more"),

@@ -116,7 +116,7 @@ _RE_RANGE_MD = re.compile(
 _RE_MD = re.compile(rf"{_MON_G}[ -]?(?:the )?(?P<d>\d{{1,2}}){_ORD}?(?![\d/:]|[.,]\d){_NOT_DAY_AFTER}{_YEAR}")
 _WEEKDAY_FULL = phrase_alt(k for k in _WEEKDAY_NUM if len(k) > 4)
 _RE_ORD_CONTEXT = re.compile(rf"(?:\b(?:{_WEEKDAY_FULL}|{_ORDINAL_CUES})|-)(?: (?:{_ORDINAL_CUE_GLUE}))* ?$")
-#: "the 5th is when I want to check out", "the 13th day we check out": the role said after the day
+#: "the 5th is when we'd like to check out", "the 13th day we check out": the role said after the day
 _RE_SAID_AFTER = re.compile(
     rf" (?:{_SAID_AFTER_LINKS})\b(?: (?!(?:{_SAID_AFTER_BREAKS})\b)[a-z']+){{0,6}}?"
     rf" (?:(?P<in>{_ARRIVAL_WORDS})|(?P<out>{_DEPARTURE_WORDS}))\b")

@@ -10,28 +10,28 @@ gazetteer (constraints.trip_mentions) what the message names:
 - below the threshold (`nlu_fallback`), a message that names a place becomes
   `search`; one that names only amenities or a kind of stay, or states a party,
   dates, a stay length or a budget in words the action server's readers
-  understand ("four hikers", "I plan to check out on the 12th"), becomes `inform`;
+  understand ("four hikers", "I'm planning to check out on the 12th"), becomes `inform`;
 - `out_of_scope` is kept ("book me a flight to Paris" is out of scope) unless
   the message says nothing but a place ("Kuala Lumpur please"), or names no
   place but a must-have, a party, dates, a rating or a budget and the
-  classifier was unsure ("I want to check in tomorrow": the answer to a
+  classifier was unsure ("we'd like to arrive tomorrow": the answer to a
   question; "what's the weather like tomorrow" is out of scope for sure), or
-  names a day to leave ("The 5th is when I want to check out": only a stay has
+  names a day to leave ("The 5th is when we'd like to check out": only a stay has
   a check-out), however sure the classifier was;
 - an intent that carries no trip facts (`factless`: small talk, asking for a
   listing's details) the classifier was unsure of (below
   `rescue_out_of_scope_below`), on a message that states trip facts or names a
   place, is the answer it is: "three travellers" is not thanks, "five" is not
-  yes, nor is a lone "Three." the extractor tagged as a party; "on the 1st and
-  5 persons are in my team" asks for no details ("deny" is not among them: "no
+  yes, nor is a lone "Three." the extractor tagged as a party; "from the 1st,
+  and 5 persons in my team" asks for no details ("deny" is not among them: "no
   pool" drops the pool);
 - an intent whose action hears no party, dates or budget (`deaf`: yes, no,
   "show more", "somewhere else"; `closing`: thanks and goodbye, unless the
   message opens with one, "thanks, two of us loved it"), however sure, on a
   message that states one in words the readers understand, is `inform`: "For
-  four people thanks.", "No, change it to three people.", "Any others? For
-  four people." change the party; a request for details that names a day to leave
-  ("No, change the check-in to the 2nd of this month and the check-out to the
+  four people thanks.", "No, make that three people.", "Anything else? We're
+  four people." change the party; a request for details that names a day to
+  leave ("No, move the check-in to the 2nd of this month and check-out to the
   9th") changes the dates, "the 2nd" there is a day, not a listing;
 - an unclear or unsure out-of-scope message that names no trip but opens with a
   yes (knowledge/phrases/offers.yml `affirm`: "Yes, we'll be getting in
@@ -39,7 +39,7 @@ gazetteer (constraints.trip_mentions) what the message names:
   said, and "that's outside what I can do" would turn a traveller's yes away;
 - `start_over` below the confidence action_start_over trusts (engine.yml
   `chat.start_over_min_confidence`) that states trip facts becomes `inform`:
-  "Please try again, check from March 5th instead" changes the dates, it does
+  "Try once more, arriving March 5th instead" changes the dates, it does
   not ask to forget the search.
 
 The place is added as a `location` entity when no extractor tagged one, so the
@@ -85,7 +85,7 @@ class TripRescue(GraphComponent):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         # out of scope with a party, dates or a must-have and no place is rescued only when the
-        # classifier was this unsure: "I want to check in tomorrow" (0.71) is an answer, "what's the
+        # classifier was this unsure: "we'd like to arrive tomorrow" is an answer, "what's the
         # weather like tomorrow" (1.0) is not
         return {"search_intent": "search", "inform_intent": "inform", "affirm_intent": "affirm",
                 "rescue_out_of_scope_below": 0.75,
@@ -188,7 +188,7 @@ class TripRescue(GraphComponent):
         return bool(words) and words[0] in self._yes_words
 
     def _rescue(self, message: Message, intent: str, found: TripMentions, with_place: bool = True) -> None:
-        """`with_place=False`: the facts are what was missed ("no, change it to three people"); a place the
+        """`with_place=False`: the facts are what was missed ("no, make that three people"); a place the
         classifier did not tag there may be one being turned down ("no, not Porto"), so it is left alone."""
         found = found if with_place else replace(found, places=())
         self._relabel(message, intent, self._config["search_intent"] if found.places else self._config["inform_intent"])

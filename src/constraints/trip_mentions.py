@@ -10,8 +10,8 @@ trip_rescue.py) can treat such a message as a search instead of a fallback.
 It is deliberately strict: a name must be exact (no typo correction), must not
 be made of common English words ("nice", "reading"), and a place outside the
 catalog must be capitalised unless the whole message is in one case, as many
-travellers type, or it is a name of several words after a place word ("I'll
-be in long beach, ca."),
+travellers type, or it is a name of several words after a place word ("off to
+long beach, ca"),
 and must follow a place word ("in", "to": phrases/mentions.yml)
 or be all the message says besides common words ("Chicago", "Kuala Lumpur
 please"), so "Reading is fun" names no trip.

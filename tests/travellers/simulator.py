@@ -189,8 +189,8 @@ class Traveller:
     def _final_fit(played: Played, place: Place) -> judge.Fit:
         """The last results shown in the dialogue, judged against the goal.
 
-        When the traveller answered an offer of other destinations in its own words ("yes, that would
-        be awesome") and the bot took one of them, that one is the destination accepted.
+        When the traveller answered an offer of other destinations in its own words ("yes, that'd be
+        brilliant") and the bot took one of them, that one is the destination accepted.
         """
         shown = next((e.results for e in reversed(played.exchanges) if e.results), [])
         accepted = played.accepted
