@@ -218,6 +218,25 @@ def test_an_unclear_message_opening_with_a_yes_answers_the_bot(rescue, text: str
     assert message.get("intent")["name"] == becomes, text
 
 
+@pytest.mark.parametrize("text, intent, becomes", [
+    ("Tell me about other houses, we are 2 people", "ask_details", "inform"),
+    ("Got other places? It's for 1 person and a rating of 4.5 at least", "ask_details", "inform"),
+    ("any other flats you'd suggest? we need it for 4 people", "choose_offer", "inform"),
+    ("is the first one ok for 4 people?", "ask_details", "ask_details"),  # it points at one
+    ("the last one for 2 people", "choose_offer", "choose_offer"),
+    ("tell me more about that house", "ask_details", "ask_details"),  # no party
+])
+def test_details_or_a_choice_pointing_at_nothing_that_says_the_party_is_inform(rescue, text: str, intent: str,
+                                                                             becomes: str) -> None:
+    [message] = rescue.process([_message(text, intent, confidence=0.95)])
+    assert message.get("intent")["name"] == becomes, text
+
+
+def test_an_unsure_more_like_naming_a_place_is_a_search(rescue) -> None:
+    [message] = rescue.process([_message("I quite fancy the idea of Lisbon", "more_like", confidence=0.48)])
+    assert message.get("intent")["name"] == "search"
+
+
 def test_a_place_in_a_no_is_not_searched_for(rescue) -> None:
     [message] = rescue.process([_message("no, not Porto, we are 3", "deny", confidence=0.95)])
     assert message.get("intent")["name"] == "inform"

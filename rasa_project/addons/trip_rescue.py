@@ -19,12 +19,13 @@ gazetteer (constraints.trip_mentions) what the message names:
   names a day to leave ("The 5th is when we'd like to check out": only a stay has
   a check-out), however sure the classifier was;
 - an intent that carries no trip facts (`factless`: small talk, asking for a
-  listing's details) the classifier was unsure of (below
+  listing's details or for more like one) the classifier was unsure of (below
   `rescue_out_of_scope_below`), on a message that states trip facts or names a
   place, is the answer it is: "three travellers" is not thanks, "five" is not
   yes, nor is a lone "Three." the extractor tagged as a party; "from the 1st,
-  and 5 persons in my team" asks for no details ("deny" is not among them: "no
-  pool" drops the pool);
+  and 5 persons in my team" asks for no details; "I quite fancy Porto" wants
+  Porto, not more like a listing ("deny" is not among them: "no pool" drops
+  the pool);
 - an intent whose action hears no party, dates or budget (`deaf`: yes, no,
   "show more", "somewhere else"; `closing`: thanks and goodbye, unless the
   message opens with one, "thanks, two of us loved it"), however sure, on a
@@ -33,6 +34,11 @@ gazetteer (constraints.trip_mentions) what the message names:
   four people." change the party; a request for details that names a day to
   leave ("No, move the check-in to the 2nd of this month and check-out to the
   9th") changes the dates, "the 2nd" there is a day, not a listing;
+- a request for details or a choice of offer (`pointing`) that points at no
+  option and states the party in so many words ("Tell me about other houses,
+  we are 2 people", "Do you have other places? I have 1 person") is `inform`:
+  their actions describe or take an option and would drop the party; "is the
+  first one ok for 4 people?" still asks about the first;
 - an unclear or unsure out-of-scope message that names no trip but opens with a
   yes (knowledge/phrases/offers.yml `affirm`: "Yes, we'll be getting in
   then.", "ok, that's when we land") is `affirm`: it answers what the bot just
@@ -63,7 +69,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.engine_holder import today
-from actions.reading import parse_budget, parse_dates, parse_guests, parse_nights, parse_rating
+from actions.reading import parse_budget, parse_dates, parse_guests, parse_nights, parse_ordinal, parse_rating
 from constraints.catalog import load_catalog
 from constraints.engine import Engine
 from constraints.knowledge import load_knowledge
@@ -89,9 +95,9 @@ class TripRescue(GraphComponent):
         # weather like tomorrow" (1.0) is not
         return {"search_intent": "search", "inform_intent": "inform", "affirm_intent": "affirm",
                 "rescue_out_of_scope_below": 0.75,
-                "factless": ["affirm", "thanks", "greet", "goodbye", "ask_details"],
+                "factless": ["affirm", "thanks", "greet", "goodbye", "ask_details", "more_like"],
                 "deaf": ["affirm", "deny", "show_more", "different_place"], "closing": ["thanks", "goodbye"],
-                "turning_down": ["deny", "different_place"]}
+                "turning_down": ["deny", "different_place"], "pointing": ["ask_details", "choose_offer"]}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = {**self.get_default_config(), **config}
@@ -132,7 +138,8 @@ class TripRescue(GraphComponent):
                 continue
             try:
                 read = _Read(text, self._mentions)
-                if not self._heard_missed_facts(message, intent, read):
+                if not (self._heard_missed_facts(message, intent, read)
+                        or self._party_beside_no_option(message, intent, read)):
                     self._rescue_unclear(message, intent, confidence, read)
             except Exception:  # a broken knowledge base must not take the NLU down with it
                 logger.exception("trip rescue could not read the message; keeping %s", intent)
@@ -154,6 +161,16 @@ class TripRescue(GraphComponent):
             self._rescue(message, intent, read.found, with_place=False)
             return True
         return False
+
+    def _party_beside_no_option(self, message: Message, intent: str, read: _Read) -> bool:
+        """A details request or offer choice that names no option but says the party (see the module's
+        docstring) becomes `inform`; True when it did."""
+        if intent not in self._config["pointing"] or not (read.guests is not None and read.guests.explicit):
+            return False
+        if any(e.get("entity") == "ordinal" for e in message.get(ENTITIES) or []) or parse_ordinal(read.text):
+            return False
+        self._rescue(message, intent, read.found)
+        return True
 
     def _rescue_unclear(self, message: Message, intent: str, confidence: float, read: _Read) -> None:
         """An unclear, out-of-scope, unsure start-over or unsure factless message that names a trip."""
@@ -218,8 +235,15 @@ class _Read:
         return parse_dates(self.text, today())
 
     @cached_property
+    def guests(self) -> Any:
+        return parse_guests(self.text)
+
+    @cached_property
     def facts_said(self) -> bool:
-        return states_facts(self.text)
+        """Whether the readers find a party, a stay length, a rating or an amount of money (dates are
+        read on their own: the rules need them besides)."""
+        return (self.guests is not None or parse_nights(self.text) is not None
+                or parse_budget(self.text) is not None or parse_rating(self.text) is not None)
 
     @cached_property
     def found(self) -> TripMentions:
@@ -232,9 +256,3 @@ def departure_only(dates: Any) -> bool:
     return (dates is not None and getattr(dates, "check_in", None) is None
             and getattr(dates, "check_out", None) is not None)
 
-
-def states_facts(text: str) -> bool:
-    """Whether the readers find a party, a stay length, a rating or an amount of money in `text`
-    (dates are read by the caller, which needs them besides)."""
-    return (parse_guests(text) is not None or parse_nights(text) is not None or parse_budget(text) is not None
-            or parse_rating(text) is not None)
